@@ -1,0 +1,116 @@
+# SSTS - support ticket system.  Plain GNU make; no autotools.
+#
+#   make run     the whole stack on the embedded database (foreground)
+#   make test    every test on a private stack; non-zero on failure
+#   make deps    install the Debian packages that are missing (root)
+#
+# Local overrides (CC, CFLAGS, ...) go in Makefile.local.
+
+CC	?= cc
+BUILD	?= build
+CSTD	 = -std=c17 -D_GNU_SOURCE
+WARN	 = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wformat=2 -Werror=format-security -Wshadow -Wvla
+OPT	?= -O2 -g
+PKGS	 = libcjson libsodium libpq fcgi libcrypto
+CPPFLAGS_ALL = -Ilib -I/usr/include/ClearSilver $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
+	   -lneo_cgi -lneo_cs -lneo_utl -lz
+CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(CPPFLAGS_ALL) $(EXTRA_CFLAGS)
+
+-include Makefile.local
+
+LIBOBJS	 = \
+	account.o \
+	audit.o \
+	arena.o \
+	b64url.o \
+	buf.o \
+	config.o \
+	cookie.o \
+	core.o \
+	db.o \
+	db_stmts.o \
+	fields.o \
+	form.o \
+	gate.o \
+	jsonbody.o \
+	jwt.o \
+	kv.o \
+	log.o \
+	page.o \
+	pw.o \
+	req.o \
+	resp.o \
+	sess.o \
+	tmpl.o \
+	util.o \
+	valid.o
+
+GROUPS	 = \
+	auth
+
+TOOLS	 = \
+	sstsctl
+
+LIB	 = $(BUILD)/lib/libssts.a
+OBJS	 = $(addprefix $(BUILD)/lib/,$(LIBOBJS))
+BINS	 = $(addprefix $(BUILD)/cgi-bin/,$(GROUPS) $(TOOLS))
+
+# Debian packages: what `make run` needs, and what `make test` adds.
+DEPS_RUN = gcc make pkg-config libfcgi-dev libfcgi-bin spawn-fcgi multiwatch \
+	   nginx libcjson-dev libsodium-dev libssl-dev libpq-dev postgresql-15 \
+	   clearsilver-dev zlib1g-dev openssl curl acl
+DEPS_TEST = $(DEPS_RUN) libcmocka-dev clang-14 libclang-rt-14-dev valgrind \
+	   python3 python3-pytest python3-requests python3-selenium chromium \
+	   chromium-driver wrk
+
+.PHONY: all run test deps deps-run lint unit fuzz valgrind asan clean
+all: $(LIB) $(BINS)
+
+deps-run:
+	@sh tests/deps.sh $(DEPS_RUN)
+
+deps:
+	@sh tests/deps.sh $(DEPS_TEST)
+
+run: deps-run
+	@$(MAKE) --no-print-directory all
+	@bash nginx/stack.sh run
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@bash tests/run.sh
+
+lint:
+	@sh tests/lint.sh
+
+# The same code built with AddressSanitizer and UBSan, for the HTTP suite.
+asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
+	    EXTRA_CFLAGS="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	    LDFLAGS_EXTRA="-fsanitize=address,undefined" all
+
+valgrind: all
+	@bash tests/valgrind.sh
+
+$(BUILD)/lib/%.o: lib/%.c lib/*.h
+	@mkdir -p $(@D)
+	@echo "CC $<"
+	@$(CC) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIB): $(OBJS)
+	@mkdir -p $(@D)
+	@rm -f $@
+	@ar rcs $@ $(OBJS)
+
+$(BUILD)/cgi-bin/%: cgi-bin/%.c $(LIB)
+	@mkdir -p $(@D)
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $< -o $@ $(LIB) $(LDLIBS_ALL) $(LDFLAGS_EXTRA)
+
+clean:
+	rm -rf $(BUILD) tests/out
+
+-include tests/unit/unit.mk
+-include tests/fuzz/fuzz.mk

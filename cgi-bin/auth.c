@@ -1,0 +1,331 @@
+/*
+ * SSTS - the auth route group: the landing page, sign-up, sign-in and
+ * sign-out (pages and JSON API), the signed-in home, and health checks.
+ * Every route passes the gate in lib/ (session, role, CSRF) first.
+ */
+#include <string.h>
+
+#include "ssts.h"
+#include "account.h"
+
+enum key { K_NAME, K_EMAIL, K_PASSWORD, K_CONFIRM, K_ROLE, K__MAX };
+
+static const struct field_spec fields[K__MAX] = {
+	/* K_NAME */	 { "name", VALID_LINE, 2, 255, 0, 0, 1 },
+	/* K_EMAIL */	 { "email", VALID_EMAIL, 1, 255, 0, 0, 1 },
+	/* K_PASSWORD */ { "password", VALID_PASSWORD, 1, 1024, 0, 0, 1 },
+	/* K_CONFIRM */	 { "password_confirm", VALID_PASSWORD, 0, 1024, 0, 0, 0 },
+	/* K_ROLE */	 { "role", VALID_LINE, 0, 16, 0, 0, 0 },
+};
+
+/* Login takes only e-mail and password; the specs are a prefix view. */
+static const struct field_spec login_fields[2] = {
+	{ "email", VALID_EMAIL, 1, 255, 0, 0, 1 },
+	{ "password", VALID_PASSWORD, 1, 1024, 0, 0, 1 },
+};
+
+static void
+api_info(struct req *r)
+{
+	cJSON	*j, *e;
+
+	j = req_own(r, cJSON_CreateObject());
+	cJSON_AddStringToObject(j, "message", "Support Ticket System API");
+	cJSON_AddStringToObject(j, "version", "2.0.0");
+	cJSON_AddStringToObject(j, "status", "running");
+	e = cJSON_AddObjectToObject(j, "endpoints");
+	cJSON_AddStringToObject(e, "auth", "/api/auth");
+	cJSON_AddStringToObject(e, "attachments", "/api/attachments");
+	cJSON_AddStringToObject(e, "users", "/api/users");
+	cJSON_AddStringToObject(e, "categories", "/api/categories");
+	cJSON_AddStringToObject(e, "priorities", "/api/priorities");
+	cJSON_AddStringToObject(e, "tickets", "/api/tickets");
+	cJSON_AddStringToObject(e, "statistics", "/api/statistics");
+	cJSON_AddStringToObject(e, "audit", "/api/audit");
+	cJSON_AddStringToObject(e, "health", "/api/health");
+	resp_json(r, 200, j);
+}
+
+static void
+api_health(struct req *r)
+{
+	char	 now[32];
+	cJSON	*j;
+
+	iso_now(now);
+	j = req_own(r, cJSON_CreateObject());
+	cJSON_AddStringToObject(j, "status", "ok");
+	cJSON_AddStringToObject(j, "message", "Server is running");
+	cJSON_AddStringToObject(j, "timestamp", now);
+	resp_json(r, 200, j);
+}
+
+static void
+healthz(struct req *r)
+{
+	if (db_ping(r))
+		resp_text(r, 200, "text/plain; charset=utf-8", "ok\n");
+	else
+		resp_text(r, 503, "text/plain; charset=utf-8", "unavailable\n");
+}
+
+static void
+api_register(struct req *r)
+{
+	struct field	 f[K__MAX];
+	struct user	 u;
+	const char	*why;
+	cJSON		*j;
+
+	req_fields(r, fields, K__MAX, f);
+	if (f[K_PASSWORD].valid && (why = pw_policy(f[K_PASSWORD].str)))
+		f[K_PASSWORD].err = why, f[K_PASSWORD].valid = 0;
+	if (f[K_NAME].err || f[K_EMAIL].err || f[K_PASSWORD].err) {
+		resp_validation(r, fields, K_CONFIRM, f);
+		return;
+	}
+	if (f[K_ROLE].str != NULL && strcmp(f[K_ROLE].str, "client") != 0) {
+		resp_error(r, 400, "Invalid role. Must be client");
+		return;
+	}
+	switch (account_register(r, f[K_NAME].str, f[K_EMAIL].str,
+	    f[K_PASSWORD].str, &u, NULL)) {
+	case ACCT_OK:
+		j = req_own(r, account_user_json(&u));
+		cJSON_DeleteItemFromObjectCaseSensitive(j, "mfa_enabled");
+		cJSON_AddStringToObject(j, "message",
+		    "Account created successfully");
+		resp_json(r, 201, j);
+		break;
+	case ACCT_EXISTS:
+		resp_error(r, 400, "Email already registered");
+		break;
+	default:
+		resp_error(r, 503, "Service temporarily unavailable");
+	}
+}
+
+static void
+api_login(struct req *r)
+{
+	struct field	 f[2];
+	struct user	 u;
+	const char	*token;
+	cJSON		*j;
+
+	if (req_fields(r, login_fields, 2, f) > 0) {
+		resp_validation(r, login_fields, 2, f);
+		return;
+	}
+	switch (account_login(r, f[0].str, f[1].str, &u, &token)) {
+	case ACCT_OK:
+		j = req_own(r, cJSON_CreateObject());
+		cJSON_AddStringToObject(j, "token", token);
+		cJSON_AddItemToObject(j, "user", account_user_json(&u));
+		resp_json(r, 200, j);
+		break;
+	case ACCT_BAD:
+		resp_error(r, 401, "Invalid email or password");
+		break;
+	case ACCT_INACTIVE:
+		resp_error(r, 403,
+		    "Account is deactivated. Please contact administrator.");
+		break;
+	default:
+		resp_error(r, 503, "Service temporarily unavailable");
+	}
+}
+
+static void
+api_logout(struct req *r)
+{
+	cJSON	*j;
+
+	if (account_logout(r) != ACCT_OK) {
+		resp_error(r, 503, "Service temporarily unavailable");
+		return;
+	}
+	j = req_own(r, cJSON_CreateObject());
+	cJSON_AddStringToObject(j, "message", "Logged out successfully");
+	resp_json(r, 200, j);
+}
+
+static void
+page_index(struct req *r)
+{
+	if (r->authed)
+		resp_redirect(r, "/dashboard");
+	else
+		page_render(page_new(r, "Support, simply"), 200, "index.cs");
+}
+
+static void
+page_dashboard(struct req *r)
+{
+	page_render(page_new(r, "Dashboard"), 200, "dashboard.cs");
+}
+
+/* Only same-site absolute paths are followed after signing in. */
+static const char *
+safe_next(struct req *r)
+{
+	const struct kv	*n = req_param(r, "next");
+
+	if (n == NULL || n->val == NULL || n->val[0] != '/' ||
+	    n->val[1] == '/' || n->val[1] == '\\' ||
+	    strpbrk(n->val, "\\\r\n") != NULL || n->vlen > 512 ||
+	    !valid_utf8(n->val, n->vlen))
+		return "/dashboard";
+	return n->val;
+}
+
+static void
+login_form(struct req *r, int status, const char *email, const char *error)
+{
+	struct page	*p;
+
+	p = page_new(r, "Sign in");
+	page_set(p, "Form.email", email);
+	page_set(p, "Error.message", error);
+	page_set(p, "Next", safe_next(r));
+	page_render(p, status, "login.cs");
+}
+
+static void
+page_login_get(struct req *r)
+{
+	if (r->authed)
+		resp_redirect(r, "/dashboard");
+	else
+		login_form(r, 200, NULL, NULL);
+}
+
+static void
+page_login_post(struct req *r)
+{
+	struct field	 f[2];
+	struct user	 u;
+	const char	*token;
+
+	if (req_fields(r, login_fields, 2, f) > 0) {
+		login_form(r, 400, f[0].str, f[0].err ?
+		    "Enter a valid e-mail address and your password." :
+		    "Enter your password.");
+		return;
+	}
+	switch (account_login(r, f[0].str, f[1].str, &u, &token)) {
+	case ACCT_OK:
+		sess_set_cookie(r, token);
+		resp_redirect(r, safe_next(r));
+		break;
+	case ACCT_BAD:
+		login_form(r, 401, f[0].str, "Invalid email or password.");
+		break;
+	case ACCT_INACTIVE:
+		login_form(r, 403, f[0].str, "This account is deactivated. "
+		    "Please contact an administrator.");
+		break;
+	default:
+		page_error(r, 503, "The service is temporarily unavailable.");
+	}
+}
+
+static void
+register_form(struct req *r, int status, const struct field *f,
+    const char *error)
+{
+	struct page	*p;
+
+	p = page_new(r, "Create account");
+	if (f != NULL)
+		page_form(p, fields, K_ROLE, f, 1);
+	page_set(p, "Error.message", error);
+	page_render(p, status, "register.cs");
+}
+
+static void
+page_register_get(struct req *r)
+{
+	if (r->authed)
+		resp_redirect(r, "/dashboard");
+	else
+		register_form(r, 200, NULL, NULL);
+}
+
+static void
+page_register_post(struct req *r)
+{
+	struct field	 f[K__MAX];
+	struct user	 u;
+	const char	*token, *why;
+
+	req_fields(r, fields, K__MAX, f);
+	if (f[K_PASSWORD].valid && (why = pw_policy(f[K_PASSWORD].str)))
+		f[K_PASSWORD].err = why;
+	if (f[K_PASSWORD].valid && (f[K_CONFIRM].str == NULL ||
+	    strcmp(f[K_CONFIRM].str, f[K_PASSWORD].str) != 0))
+		f[K_CONFIRM].err = "does not match the password";
+	if (f[K_NAME].err || f[K_EMAIL].err || f[K_PASSWORD].err ||
+	    f[K_CONFIRM].err) {
+		register_form(r, 400, f, "Please correct the fields below.");
+		return;
+	}
+	switch (account_register(r, f[K_NAME].str, f[K_EMAIL].str,
+	    f[K_PASSWORD].str, &u, &token)) {
+	case ACCT_OK:
+		sess_set_cookie(r, token);
+		resp_flash(r, "registered");
+		resp_redirect(r, "/dashboard");
+		break;
+	case ACCT_EXISTS:
+		f[K_EMAIL].err = "is already registered";
+		register_form(r, 400, f, "Please correct the fields below.");
+		break;
+	default:
+		page_error(r, 503, "The service is temporarily unavailable.");
+	}
+}
+
+static void
+page_logout(struct req *r)
+{
+	if (r->authed && account_logout(r) != ACCT_OK) {
+		page_error(r, 503, "The service is temporarily unavailable.");
+		return;
+	}
+	sess_clear_cookie(r);
+	resp_flash(r, "signed_out");
+	resp_redirect(r, "/login");
+}
+
+static const struct route routes[] = {
+	{ "GET", "/", PERM_PUBLIC, page_index },
+	{ "GET", "/dashboard", PERM_USER, page_dashboard },
+	{ "GET", "/login", PERM_PUBLIC, page_login_get },
+	{ "POST", "/login", PERM_PUBLIC, page_login_post },
+	{ "GET", "/register", PERM_PUBLIC, page_register_get },
+	{ "POST", "/register", PERM_PUBLIC, page_register_post },
+	{ "POST", "/logout", PERM_PUBLIC, page_logout },
+	{ "GET", "/healthz", PERM_PUBLIC, healthz },
+	{ "GET", "/api", PERM_PUBLIC, api_info },
+	{ "GET", "/api/health", PERM_PUBLIC, api_health },
+	{ "POST", "/api/auth/register", PERM_PUBLIC, api_register },
+	{ "POST", "/api/auth/login", PERM_PUBLIC, api_login },
+	{ "POST", "/api/auth/logout", PERM_USER, api_logout },
+};
+
+int
+main(void)
+{
+	struct req	 r;
+
+	if (!core_init("auth"))
+		return 1;
+	while (req_accept(&r)) {
+		if (req_gate(&r, routes, sizeof(routes) / sizeof(routes[0])))
+			r.route->handler(&r);
+		req_finish(&r);
+	}
+	core_fini();
+	return 0;
+}

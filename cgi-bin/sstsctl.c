@@ -1,0 +1,132 @@
+/*
+ * SSTS - command-line administration, run by the stack scripts and by
+ * operators (not a FastCGI program).
+ *
+ *   sstsctl bootstrap-admin   create the first admin if there is none:
+ *                             SSTS_ADMIN_EMAIL (default admin@localhost),
+ *                             SSTS_ADMIN_PASSWORD (default: random,
+ *                             printed once and stored nowhere in clear)
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "ssts.h"
+
+static const struct field_spec email_spec =
+	{ "email", VALID_EMAIL, 1, 255, 0, 0, 1 };
+
+static void
+random_password(char out[32])
+{
+	do
+		token_random(out, 32, 12);
+	while (pw_policy(out) != NULL);
+}
+
+static int
+admin_insert(struct req *r, const char *email, const char *password)
+{
+	char		 hash[128], id[24];
+	const char	*p[4];
+	struct rows	 rs;
+	cJSON		*j;
+	int		 ok;
+
+	if (pw_hash(hash, password) != 0)
+		return 0;
+	p[0] = "Administrator";
+	p[1] = email;
+	p[2] = hash;
+	p[3] = "admin";
+	if (db_begin(r) != CORE_OK)
+		return 0;
+	ok = db_run(r, STMT_USER_INSERT, p, &rs) == CORE_OK && rs.n == 1;
+	if (ok) {
+		snprintf(id, sizeof(id), "%s", ROW(&rs, 0, 0));
+		j = cJSON_CreateObject();
+		cJSON_AddStringToObject(j, "email", email);
+		cJSON_AddStringToObject(j, "role", "admin");
+		cJSON_AddStringToObject(j, "via", "sstsctl bootstrap-admin");
+		ok = audit_log(r, "user", strtoll(id, NULL, 10), "created", 0,
+		    j) == CORE_OK;
+		cJSON_Delete(j);
+	}
+	if (ok && db_commit(r) == CORE_OK)
+		return 1;
+	db_rollback(r);
+	return 0;
+}
+
+static int
+bootstrap_admin(struct req *r)
+{
+	struct rows	 rs;
+	const char	*email, *pw, *why, *norm = NULL;
+	char		 gen[32];
+	int64_t		 num;
+
+	if (db_run(r, STMT_ADMIN_FIRST, NULL, &rs) != CORE_OK) {
+		fprintf(stderr, "sstsctl: database not reachable\n");
+		return 1;
+	}
+	if (rs.n > 0) {
+		printf("admin exists: %s\n", ROW(&rs, 0, 0));
+		return 0;
+	}
+	email = getenv("SSTS_ADMIN_EMAIL");
+	if (email == NULL || *email == '\0')
+		email = "admin@localhost";
+	if ((why = valid_check(&r->arena, &email_spec, email, strlen(email),
+	    &norm, &num)) != NULL) {
+		fprintf(stderr, "sstsctl: SSTS_ADMIN_EMAIL %s\n", why);
+		return 1;
+	}
+	pw = getenv("SSTS_ADMIN_PASSWORD");
+	if (pw == NULL || *pw == '\0') {
+		random_password(gen);
+		pw = gen;
+	} else if ((why = pw_policy(pw)) != NULL) {
+		fprintf(stderr, "sstsctl: SSTS_ADMIN_PASSWORD %s\n", why);
+		return 1;
+	}
+	if (!admin_insert(r, norm, pw)) {
+		fprintf(stderr, "sstsctl: could not create the admin\n");
+		return 1;
+	}
+	printf("admin e-mail: %s\n", norm);
+	if (pw == gen)
+		printf("admin password: %s\n", gen);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct req	 r;
+	const char	*url;
+	int		 rc;
+
+	if (argc != 2 || strcmp(argv[1], "bootstrap-admin") != 0) {
+		fprintf(stderr, "usage: sstsctl bootstrap-admin\n");
+		return 2;
+	}
+	if (sodium_init() < 0)
+		return 1;
+	url = getenv("DATABASE_URL");
+	memset(&r, 0, sizeof(r));
+	arena_init(&r.arena, 1024 * 1024);
+	snprintf(r.rid, sizeof(r.rid), "sstsctl");
+	r.remote_addr = "local";
+	r.user_agent = "sstsctl";
+	if (url == NULL || !db_init(url)) {
+		fprintf(stderr, "sstsctl: set DATABASE_URL to a reachable database\n");
+		return 1;
+	}
+	rc = bootstrap_admin(&r);
+	db_fini();
+	arena_free(&r.arena);
+	return rc;
+}

@@ -1,0 +1,238 @@
+/*
+ * SSTS - the database connection of one worker.  One libpq connection,
+ * every statement of lib/db_stmts.c prepared on it, results copied into
+ * the request arena so that no PGresult outlives the call.  A lost
+ * connection is re-opened (and the statements re-prepared) on the next
+ * call; while the database is away callers get CORE_EDB, which the
+ * handlers turn into 503, never a crash or a hang.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <libpq-fe.h>
+
+#include "ssts.h"
+
+static PGconn		*conn;		/* the worker's connection */
+static const char	*conn_url;	/* from the configuration */
+static int		 txn_depth;	/* db_begin nesting, reset per request */
+static struct timespec	 last_try;	/* last failed connect */
+
+static int
+db_prepare_all(void)
+{
+	PGresult	*res;
+	size_t		 i;
+	int		 ok;
+
+	for (i = 0; i < STMT__MAX; i++) {
+		res = PQprepare(conn, db_stmts[i].name, db_stmts[i].sql,
+		    db_stmts[i].nparams, NULL);
+		ok = PQresultStatus(res) == PGRES_COMMAND_OK;
+		if (!ok)
+			log_event(NULL, "prepare %s: %s", db_stmts[i].name,
+			    PQerrorMessage(conn));
+		PQclear(res);
+		if (!ok)
+			return 0;
+	}
+	return 1;
+}
+
+/* Too soon after a failed attempt?  Avoids hammering a dead server. */
+static int
+db_backoff(void)
+{
+	struct timespec	 now;
+	long		 ms;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	ms = (now.tv_sec - last_try.tv_sec) * 1000 +
+	    (now.tv_nsec - last_try.tv_nsec) / 1000000;
+	return last_try.tv_sec != 0 && ms < 100;
+}
+
+static int
+db_connect(void)
+{
+	const char *const keys[] = { "dbname", "connect_timeout",
+	    "application_name", NULL };
+	const char *vals[] = { conn_url, "2", cfg ? cfg->group : "ssts", NULL };
+
+	if (conn != NULL && PQstatus(conn) == CONNECTION_OK)
+		return 1;
+	if (db_backoff())
+		return 0;
+	if (conn != NULL)
+		PQfinish(conn);
+	conn = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(conn) != CONNECTION_OK || !db_prepare_all()) {
+		log_event(NULL, "database connection failed: %s",
+		    conn ? PQerrorMessage(conn) : "out of memory");
+		PQfinish(conn);
+		conn = NULL;
+		clock_gettime(CLOCK_MONOTONIC, &last_try);
+		return 0;
+	}
+	last_try.tv_sec = 0;
+	return 1;
+}
+
+int
+db_init(const char *url)
+{
+	conn_url = url;
+	return db_connect();
+}
+
+void
+db_fini(void)
+{
+	if (conn != NULL)
+		PQfinish(conn);
+	conn = NULL;
+}
+
+static void
+rows_copy(struct req *r, PGresult *res, struct rows *out)
+{
+	size_t	 i, j, n, ncol;
+
+	n = (size_t)PQntuples(res);
+	ncol = (size_t)PQnfields(res);
+	out->n = n;
+	out->ncol = ncol;
+	out->cell = arena_calloc(&r->arena, n * ncol + 1, sizeof(char *));
+	if (out->cell == NULL) {
+		out->n = 0;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		for (j = 0; j < ncol; j++)
+			out->cell[i * ncol + j] =
+			    PQgetisnull(res, (int)i, (int)j) ? NULL :
+			    arena_strndup(&r->arena,
+			    PQgetvalue(res, (int)i, (int)j),
+			    (size_t)PQgetlength(res, (int)i, (int)j));
+}
+
+static enum core_err
+db_classify(struct req *r, PGresult *res, struct rows *out)
+{
+	const char	*state;
+
+	state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	if (out != NULL && state != NULL)
+		out->sqlstate = arena_strdup(&r->arena, state);
+	log_event(r, "database: %s", PQerrorMessage(conn));
+	if (state == NULL || PQstatus(conn) != CONNECTION_OK)
+		return CORE_EDB;
+	if (strcmp(state, "23505") == 0)
+		return CORE_ECONFLICT;
+	if (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0)
+		return CORE_EINVAL;
+	return CORE_EDB;
+}
+
+enum core_err
+db_run(struct req *r, enum stmt s, const char *const *params, struct rows *out)
+{
+	PGresult	*res;
+	ExecStatusType	 st;
+	enum core_err	 rc;
+	int		 tries;
+
+	if (out != NULL)
+		memset(out, 0, sizeof(*out));
+	for (tries = 0; tries < 2; tries++) {
+		if (!db_connect())
+			return CORE_EDB;
+		res = PQexecPrepared(conn, db_stmts[s].name,
+		    db_stmts[s].nparams, params, NULL, NULL, 0);
+		st = PQresultStatus(res);
+		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+			if (out != NULL)
+				rows_copy(r, res, out);
+			PQclear(res);
+			return CORE_OK;
+		}
+		rc = db_classify(r, res, out);
+		PQclear(res);
+		/* A dropped connection outside a transaction: retry once. */
+		if (rc != CORE_EDB || PQstatus(conn) == CONNECTION_OK ||
+		    txn_depth > 0)
+			return rc;
+		PQfinish(conn);
+		conn = NULL;
+	}
+	return CORE_EDB;
+}
+
+int
+db_ping(struct req *r)
+{
+	return db_run(r, STMT_PING, NULL, NULL) == CORE_OK;
+}
+
+static enum core_err
+db_simple(struct req *r, const char *sql)
+{
+	PGresult	*res;
+	enum core_err	 rc;
+
+	if (conn == NULL || PQstatus(conn) != CONNECTION_OK)
+		return CORE_EDB;
+	res = PQexec(conn, sql);
+	rc = PQresultStatus(res) == PGRES_COMMAND_OK ? CORE_OK :
+	    db_classify(r, res, NULL);
+	PQclear(res);
+	return rc;
+}
+
+enum core_err
+db_begin(struct req *r)
+{
+	enum core_err	 rc;
+
+	if (txn_depth > 0) {
+		txn_depth++;
+		return CORE_OK;
+	}
+	if (!db_connect())
+		return CORE_EDB;
+	if ((rc = db_simple(r, "BEGIN")) == CORE_OK)
+		txn_depth = 1;
+	return rc;
+}
+
+enum core_err
+db_commit(struct req *r)
+{
+	if (txn_depth == 0)
+		return CORE_EINVAL;
+	if (--txn_depth > 0)
+		return CORE_OK;
+	return db_simple(r, "COMMIT");
+}
+
+void
+db_rollback(struct req *r)
+{
+	if (txn_depth == 0)
+		return;
+	txn_depth = 0;
+	(void)db_simple(r, "ROLLBACK");
+}
+
+/* Called by req_finish: a request must never leave a transaction open. */
+void
+db_check_idle(struct req *r)
+{
+	if (conn != NULL && PQstatus(conn) == CONNECTION_OK &&
+	    PQtransactionStatus(conn) != PQTRANS_IDLE) {
+		log_event(r, "transaction left open: rolled back");
+		txn_depth = 1;
+		db_rollback(r);
+	}
+	txn_depth = 0;
+}

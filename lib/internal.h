@@ -1,0 +1,27 @@
+/*
+ * SSTS - declarations shared between lib/ modules only.  Route files
+ * include ssts.h, never this.
+ */
+#ifndef SSTS_INTERNAL_H
+#define SSTS_INTERNAL_H
+
+#include "ssts.h"
+
+#define REQ_ARENA_CAP	(16u * 1024 * 1024)	/* bytes per request */
+#define REQ_BODY_MAX	(1024u * 1024)		/* non-upload bodies */
+
+int	 config_load(const char *group);
+/* lib/req.c: the only place that talks to libfcgi. */
+int	 fcgi_init(void);
+int	 fcgi_accept(struct req *);
+void	 fcgi_write(struct req *, const char *, size_t);
+void	 fcgi_finish(struct req *);
+/* lib/page.c */
+void	 page_free(struct req *);
+/* lib/gate.c */
+int	 route_match(const struct route *, const char *method, const char *path,
+	    int64_t params[REQ_MAX_PARAMS], int *path_only);
+/* lib/sess.c */
+int	 sess_from_request(struct req *, int *status, const char **why);
+
+#endif /* SSTS_INTERNAL_H */

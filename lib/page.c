@@ -1,0 +1,208 @@
+/*
+ * SSTS - page chrome.  A handler that answers with HTML builds a page:
+ * page_new() fills the chrome every template expects (site, signed-in
+ * user, CSRF token, flash message, request id), the handler adds its
+ * model, and page_render() renders it through lib/tmpl.c.  Error pages
+ * use the same chrome, so every page looks like the product.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+#include "tmpl.h"
+
+#define COOKIE_FLASH	"__Host-flash"
+
+struct page {
+	struct req	*req;
+	void		*hdf;
+};
+
+struct flash {
+	const char	*key;
+	const char	*kind;	/* success, error, info */
+	const char	*text;
+};
+
+static const struct flash flashes[] = {
+	{ "registered", "success", "Your account is ready. Welcome to SSTS!" },
+	{ "signed_in", "success", "You are signed in." },
+	{ "signed_out", "info", "You have been signed out." },
+};
+
+static void
+page_flash(struct page *p)
+{
+	struct req	*r = p->req;
+	const char	*key;
+	size_t		 i;
+
+	if (r->cookie == NULL ||
+	    (key = cookie_get(&r->arena, r->cookie, COOKIE_FLASH)) == NULL)
+		return;
+	resp_cookie(r, COOKIE_FLASH, NULL, 0);	/* shown once */
+	for (i = 0; i < sizeof(flashes) / sizeof(flashes[0]); i++)
+		if (strcmp(flashes[i].key, key) == 0) {
+			tmpl_set(p->hdf, "Flash.kind", flashes[i].kind);
+			tmpl_set(p->hdf, "Flash.text", flashes[i].text);
+		}
+}
+
+static void
+page_chrome(struct page *p, const char *title)
+{
+	struct req	*r = p->req;
+	char		 id[24];
+
+	tmpl_set(p->hdf, "Site.name", "SSTS");
+	tmpl_set(p->hdf, "Page.title", title);
+	tmpl_set(p->hdf, "Page.path", r->path);
+	tmpl_set(p->hdf, "Page.rid", r->rid);
+	tmpl_set(p->hdf, "Csrf", r->csrf);
+	if (r->authed) {
+		snprintf(id, sizeof(id), "%lld", (long long)r->user.id);
+		tmpl_set(p->hdf, "User.id", id);
+		tmpl_set(p->hdf, "User.name", r->user.name);
+		tmpl_set(p->hdf, "User.email", r->user.email);
+		tmpl_set(p->hdf, "User.role", role_name(r->user.role));
+	}
+	page_flash(p);
+}
+
+struct page *
+page_new(struct req *r, const char *title)
+{
+	struct page	*p;
+
+	page_free(r);
+	if ((p = arena_alloc(&r->arena, sizeof(*p))) == NULL)
+		return NULL;
+	p->req = r;
+	if ((p->hdf = tmpl_hdf_new()) == NULL)
+		return NULL;
+	r->page = p;
+	page_chrome(p, title);
+	return p;
+}
+
+void
+page_free(struct req *r)
+{
+	struct page	*p = r->page;
+
+	if (p != NULL)
+		tmpl_hdf_free(p->hdf);
+	r->page = NULL;
+}
+
+void
+page_set(struct page *p, const char *name, const char *value)
+{
+	if (p != NULL)
+		tmpl_set(p->hdf, name, value);
+}
+
+/* Flattens JSON into HDF: objects by key, arrays by index. */
+void
+page_set_json(struct page *p, const char *prefix, const cJSON *j)
+{
+	const cJSON	*c;
+	char		 name[256], num[64];
+	int		 i = 0;
+
+	if (p == NULL || j == NULL)
+		return;
+	if (cJSON_IsObject(j) || cJSON_IsArray(j)) {
+		cJSON_ArrayForEach(c, j) {
+			if (cJSON_IsObject(j))
+				snprintf(name, sizeof(name), "%s.%s", prefix,
+				    c->string);
+			else
+				snprintf(name, sizeof(name), "%s.%d", prefix, i);
+			i++;
+			page_set_json(p, name, c);
+		}
+	} else if (cJSON_IsString(j))
+		tmpl_set(p->hdf, prefix, j->valuestring);
+	else if (cJSON_IsNumber(j)) {
+		snprintf(num, sizeof(num), "%.17g", j->valuedouble);
+		tmpl_set(p->hdf, prefix, num);
+	} else if (cJSON_IsTrue(j))
+		tmpl_set(p->hdf, prefix, "1");
+}
+
+void
+page_form(struct page *p, const struct field_spec *specs, size_t n,
+    const struct field *f, int keep_values)
+{
+	char	 name[128];
+	size_t	 i;
+
+	for (i = 0; i < n && p != NULL; i++) {
+		if (keep_values && f[i].str != NULL &&
+		    specs[i].kind != VALID_PASSWORD) {
+			snprintf(name, sizeof(name), "Form.%s", specs[i].name);
+			tmpl_set(p->hdf, name, f[i].str);
+		}
+		if (f[i].err != NULL) {
+			snprintf(name, sizeof(name), "Errors.%s", specs[i].name);
+			tmpl_set(p->hdf, name, f[i].err);
+		}
+	}
+}
+
+void
+page_render(struct page *p, int status, const char *tmpl)
+{
+	struct req	*r;
+	struct buf	 out;
+
+	if (p == NULL)
+		return;
+	r = p->req;
+	buf_init(&out, &r->arena, 4 * 1024 * 1024);
+	if (!tmpl_render(p->hdf, tmpl, &out)) {
+		log_event(r, "template %s failed to render", tmpl);
+		page_free(r);
+		resp_text(r, 500, "text/plain; charset=utf-8",
+		    "Internal server error\n");
+		return;
+	}
+	resp_begin(r, status, "text/html; charset=utf-8");
+	if (strcmp(r->method, "HEAD") != 0)
+		resp_write(r, out.data, out.len);
+	page_free(r);
+}
+
+static const char *
+error_title(int status)
+{
+	switch (status) {
+	case 400: return "Bad request";
+	case 403: return "Not allowed";
+	case 404: return "Page not found";
+	case 405: return "Method not allowed";
+	case 413: return "Too large";
+	case 415: return "Unsupported form";
+	case 429: return "Too many requests";
+	case 503: return "Temporarily unavailable";
+	default: return status >= 500 ? "Something went wrong" : "Error";
+	}
+}
+
+void
+page_error(struct req *r, int status, const char *message)
+{
+	struct page	*p;
+	char		 code[8];
+
+	if ((p = page_new(r, error_title(status))) == NULL) {
+		resp_text(r, status, "text/plain; charset=utf-8", message);
+		return;
+	}
+	snprintf(code, sizeof(code), "%d", status);
+	page_set(p, "Error.status", code);
+	page_set(p, "Error.title", error_title(status));
+	page_set(p, "Error.message", message);
+	page_render(p, status, "error.cs");
+}

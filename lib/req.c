@@ -1,0 +1,103 @@
+/*
+ * SSTS - the FastCGI side of a request.  This is the only file that
+ * includes fcgiapp.h: it accepts a connection, copies the parameters a
+ * handler may need into the request arena, reads a bounded body, and
+ * writes the response.  libfcgi frees its parameter strings at the next
+ * accept, so nothing here keeps a pointer to them.
+ */
+#include <string.h>
+
+#include <fcgiapp.h>
+
+#include "internal.h"
+
+static FCGX_Request	 fcgx;	/* reused by every request of the worker */
+
+int
+fcgi_init(void)
+{
+	if (FCGX_Init() != 0)
+		return 0;
+	return FCGX_InitRequest(&fcgx, 0, 0) == 0;
+}
+
+static const char *
+param(struct req *r, const char *name)
+{
+	const char	*v;
+
+	v = FCGX_GetParam(name, fcgx.envp);
+	return (v == NULL || *v == '\0') ? NULL : arena_strdup(&r->arena, v);
+}
+
+/*
+ * Reads CONTENT_LENGTH bytes.  Returns 0 if fine, 413 if the body is too
+ * large to buffer, 400 if the length is malformed or the body short.
+ */
+static int
+read_body(struct req *r)
+{
+	const char	*cl;
+	int64_t		 len;
+	int		 got;
+
+	cl = FCGX_GetParam("CONTENT_LENGTH", fcgx.envp);
+	if (cl == NULL || *cl == '\0')
+		return 0;
+	if (parse_int64(cl, 0, INT64_MAX, &len) != 0)
+		return 400;
+	if (len > (int64_t)REQ_BODY_MAX)
+		return 413;
+	if ((r->body = arena_alloc(&r->arena, (size_t)len + 1)) == NULL)
+		return 413;
+	got = len > 0 ? FCGX_GetStr(r->body, (int)len, fcgx.in) : 0;
+	if (got != (int)len)
+		return 400;
+	r->body[len] = '\0';
+	r->body_len = (size_t)len;
+	return 0;
+}
+
+/* Returns 1 with the request filled, 0 when the worker must stop. */
+int
+fcgi_accept(struct req *r)
+{
+	if (FCGX_Accept_r(&fcgx) < 0)
+		return 0;
+	r->fcgx = &fcgx;
+	r->method = param(r, "REQUEST_METHOD");
+	r->path = param(r, "DOCUMENT_URI");
+	r->query = param(r, "QUERY_STRING");
+	r->content_type = param(r, "CONTENT_TYPE");
+	r->cookie = param(r, "HTTP_COOKIE");
+	r->authorization = param(r, "HTTP_AUTHORIZATION");
+	r->remote_addr = param(r, "REMOTE_ADDR");
+	r->user_agent = param(r, "HTTP_USER_AGENT");
+	r->host = param(r, "HTTP_HOST");
+	r->origin = param(r, "HTTP_ORIGIN");
+	r->fetch_site = param(r, "HTTP_SEC_FETCH_SITE");
+	if (r->method == NULL)
+		r->method = "GET";
+	if (r->path == NULL)
+		r->path = "/";
+	r->body_status = read_body(r);
+	return 1;
+}
+
+void
+fcgi_write(struct req *r, const char *s, size_t n)
+{
+	if (r->fcgx == NULL || n == 0)
+		return;
+	/* A client that went away is not an error worth more than a log. */
+	if (FCGX_PutStr(s, (int)n, fcgx.out) < 0)
+		r->write_failed = 1;
+}
+
+void
+fcgi_finish(struct req *r)
+{
+	if (r->fcgx != NULL)
+		FCGX_Finish_r(&fcgx);
+	r->fcgx = NULL;
+}
