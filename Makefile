@@ -34,6 +34,7 @@ LIBOBJS	 = \
 	fields.o \
 	form.o \
 	gate.o \
+	health.o \
 	jsonbody.o \
 	jwt.o \
 	kv.o \

@@ -25,51 +25,6 @@ static const struct field_spec login_fields[2] = {
 };
 
 static void
-api_info(struct req *r)
-{
-	cJSON	*j, *e;
-
-	j = req_own(r, cJSON_CreateObject());
-	cJSON_AddStringToObject(j, "message", "Support Ticket System API");
-	cJSON_AddStringToObject(j, "version", "2.0.0");
-	cJSON_AddStringToObject(j, "status", "running");
-	e = cJSON_AddObjectToObject(j, "endpoints");
-	cJSON_AddStringToObject(e, "auth", "/api/auth");
-	cJSON_AddStringToObject(e, "attachments", "/api/attachments");
-	cJSON_AddStringToObject(e, "users", "/api/users");
-	cJSON_AddStringToObject(e, "categories", "/api/categories");
-	cJSON_AddStringToObject(e, "priorities", "/api/priorities");
-	cJSON_AddStringToObject(e, "tickets", "/api/tickets");
-	cJSON_AddStringToObject(e, "statistics", "/api/statistics");
-	cJSON_AddStringToObject(e, "audit", "/api/audit");
-	cJSON_AddStringToObject(e, "health", "/api/health");
-	resp_json(r, 200, j);
-}
-
-static void
-api_health(struct req *r)
-{
-	char	 now[32];
-	cJSON	*j;
-
-	iso_now(now);
-	j = req_own(r, cJSON_CreateObject());
-	cJSON_AddStringToObject(j, "status", "ok");
-	cJSON_AddStringToObject(j, "message", "Server is running");
-	cJSON_AddStringToObject(j, "timestamp", now);
-	resp_json(r, 200, j);
-}
-
-static void
-healthz(struct req *r)
-{
-	if (db_ping(r))
-		resp_text(r, 200, "text/plain; charset=utf-8", "ok\n");
-	else
-		resp_text(r, 503, "text/plain; charset=utf-8", "unavailable\n");
-}
-
-static void
 api_register(struct req *r)
 {
 	struct field	 f[K__MAX];
@@ -192,15 +147,6 @@ login_form(struct req *r, int status, const char *email, const char *error)
 }
 
 static void
-page_login_get(struct req *r)
-{
-	if (r->authed)
-		resp_redirect(r, "/dashboard");
-	else
-		login_form(r, 200, NULL, NULL);
-}
-
-static void
 page_login_post(struct req *r)
 {
 	struct field	 f[2];
@@ -243,11 +189,14 @@ register_form(struct req *r, int status, const struct field *f,
 	page_render(p, status, "register.cs");
 }
 
+/* GET /login and GET /register: signed-in users go to their dashboard. */
 static void
-page_register_get(struct req *r)
+page_form_get(struct req *r)
 {
 	if (r->authed)
 		resp_redirect(r, "/dashboard");
+	else if (strcmp(r->path, "/login") == 0)
+		login_form(r, 200, NULL, NULL);
 	else
 		register_form(r, 200, NULL, NULL);
 }
@@ -301,14 +250,14 @@ page_logout(struct req *r)
 static const struct route routes[] = {
 	{ "GET", "/", PERM_PUBLIC, page_index },
 	{ "GET", "/dashboard", PERM_USER, page_dashboard },
-	{ "GET", "/login", PERM_PUBLIC, page_login_get },
+	{ "GET", "/login", PERM_PUBLIC, page_form_get },
 	{ "POST", "/login", PERM_PUBLIC, page_login_post },
-	{ "GET", "/register", PERM_PUBLIC, page_register_get },
+	{ "GET", "/register", PERM_PUBLIC, page_form_get },
 	{ "POST", "/register", PERM_PUBLIC, page_register_post },
 	{ "POST", "/logout", PERM_PUBLIC, page_logout },
-	{ "GET", "/healthz", PERM_PUBLIC, healthz },
-	{ "GET", "/api", PERM_PUBLIC, api_info },
-	{ "GET", "/api/health", PERM_PUBLIC, api_health },
+	{ "GET", "/healthz", PERM_PUBLIC, health_db },
+	{ "GET", "/api", PERM_PUBLIC, health_api_info },
+	{ "GET", "/api/health", PERM_PUBLIC, health_api },
 	{ "POST", "/api/auth/register", PERM_PUBLIC, api_register },
 	{ "POST", "/api/auth/login", PERM_PUBLIC, api_login },
 	{ "POST", "/api/auth/logout", PERM_USER, api_logout },

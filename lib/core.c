@@ -7,12 +7,24 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
 #include "internal.h"
 
 static struct arena	 worker_arena;	/* reused, reset per request */
+
+/*
+ * A worker that cannot start waits a second before exiting, so that its
+ * supervisor (which respawns at once) does not spin on the CPU.
+ */
+static int
+core_refuse(void)
+{
+	sleep(1);
+	return 0;
+}
 
 int
 core_init(const char *group)
@@ -22,20 +34,20 @@ core_init(const char *group)
 	signal(SIGPIPE, SIG_IGN);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "%s: libsodium failed to start\n", group);
-		return 0;
+		return core_refuse();
 	}
 	if (!config_load(group))
-		return 0;
+		return core_refuse();
 	if ((size_t)snprintf(dir, sizeof(dir), "%s/templates", cfg->root) >=
 	    sizeof(dir) || !tmpl_init(dir)) {
 		fprintf(stderr, "%s: cannot load templates\n", group);
-		return 0;
+		return core_refuse();
 	}
 	if (!db_init(cfg->db_url))
 		log_event(NULL, "database not reachable yet; will retry");
 	if (!fcgi_init()) {
 		fprintf(stderr, "%s: FastCGI initialisation failed\n", group);
-		return 0;
+		return core_refuse();
 	}
 	arena_init(&worker_arena, REQ_ARENA_CAP);
 	log_event(NULL, "worker ready");
@@ -70,7 +82,8 @@ req_accept(struct req *r)
 		return 0;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &r->start);
-	req_new_id(r);
+	if (r->rid[0] == '\0')
+		req_new_id(r);
 	return 1;
 }
 

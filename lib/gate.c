@@ -235,8 +235,8 @@ gate_csrf(struct req *r)
 	if (r->fetch_site != NULL && strcmp(r->fetch_site, "cross-site") == 0)
 		goto deny;
 	if (r->origin != NULL) {
-		want = arena_printf(&r->arena, "https://%s",
-		    r->host ? r->host : "");
+		want = r->site_origin ? r->site_origin : arena_printf(&r->arena,
+		    "https://%s", r->host ? r->host : "");
 		if (want == NULL || strcmp(r->origin, want) != 0)
 			goto deny;
 	}

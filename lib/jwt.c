@@ -1,14 +1,11 @@
 /*
- * SSTS - HS256 JSON Web Tokens (RFC 7519), hand-rolled on OpenSSL's
- * HMAC() with the rules of RFC 8725 (see SECURITY.md §2).  The only
- * tokens that verify are byte for byte the ones jwt_sign() makes: the
- * header must be exactly ours (which pins alg to HS256 before any
- * crypto and refuses "none", kid, jku, duplicate keys...), the MAC is
- * compared in constant time, and the payload must re-encode to the
- * same bytes, so no JSON parser differential can give two readings.
+ * SSTS - HS256 JSON Web Tokens (RFC 7519) on OpenSSL's HMAC(), with the
+ * rules of RFC 8725 (SECURITY.md §2).  Only the bytes jwt_sign() makes
+ * verify: the header must be exactly ours (alg pinned to HS256 before any
+ * crypto; "none", kid, jku, duplicates refused), the MAC is compared in
+ * constant time, and the payload must re-encode to the same bytes.
  */
 #include <inttypes.h>
-#include <limits.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
@@ -21,9 +18,11 @@
 #define JWT_HEADER	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
 #define JWT_MAC_LEN	32
 #define JWT_KEY_MIN	32		/* bytes: RFC 8725 §3.5, 256 bits */
+#define JWT_KEY_MAX	1024
 #define JWT_NUM_MAX	9007199254740992.0	/* 2^53: exact in a double */
 #define JWT_LEEWAY	60		/* seconds of clock skew */
 
+/* What jwt_sign() accepts is exactly what jwt_verify() lets through. */
 static int
 claims_ok(const struct jwt_claims *c)
 {
@@ -38,19 +37,17 @@ claims_ok(const struct jwt_claims *c)
 static void
 claims_json(struct buf *b, const struct jwt_claims *c)
 {
-	const char	*role, *typ, *jti;
+	const char	*role = json_escape(b->arena, c->role);
+	const char	*typ = json_escape(b->arena, c->typ);
+	const char	*jti = json_escape(b->arena, c->jti);
 
-	role = json_escape(b->arena, c->role);
-	typ = json_escape(b->arena, c->typ);
-	jti = json_escape(b->arena, c->jti);
-	if (role == NULL || typ == NULL || jti == NULL) {
+	if (role == NULL || typ == NULL || jti == NULL)
 		b->err = CORE_ENOMEM;
-		return;
-	}
-	buf_printf(b, "{\"sub\":\"%" PRId64 "\",\"sid\":\"%" PRId64 "\","
-	    "\"role\":\"%s\",\"typ\":\"%s\",\"jti\":\"%s\","
-	    "\"iat\":%" PRId64 ",\"exp\":%" PRId64 "}",
-	    c->sub, c->sid, role, typ, jti, c->iat, c->exp);
+	else
+		buf_printf(b, "{\"sub\":\"%" PRId64 "\",\"sid\":\"%" PRId64 "\","
+		    "\"role\":\"%s\",\"typ\":\"%s\",\"jti\":\"%s\","
+		    "\"iat\":%" PRId64 ",\"exp\":%" PRId64 "}",
+		    c->sub, c->sid, role, typ, jti, c->iat, c->exp);
 }
 
 static int
@@ -59,12 +56,9 @@ jwt_mac(const unsigned char *key, size_t keylen, const char *data,
 {
 	unsigned int	 maclen = 0;
 
-	if (keylen < JWT_KEY_MIN || keylen > INT_MAX)
-		return 0;
-	if (HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)data,
-	    n, mac, &maclen) == NULL || maclen != JWT_MAC_LEN)
-		return 0;
-	return 1;
+	return keylen >= JWT_KEY_MIN && keylen <= JWT_KEY_MAX &&
+	    HMAC(EVP_sha256(), key, (int)keylen, (const unsigned char *)data,
+	    n, mac, &maclen) != NULL && maclen == JWT_MAC_LEN;
 }
 
 /*
@@ -152,9 +146,9 @@ claims_parse(const char *p, size_t n, int64_t now, struct jwt_claims *c)
 	    claim_str(o, "typ", c->typ, sizeof(c->typ)) &&
 	    claim_str(o, "jti", c->jti, sizeof(c->jti)) &&
 	    claim_int(o, "iat", &c->iat) && claim_int(o, "exp", &c->exp) &&
-	    c->iat <= now + JWT_LEEWAY;
+	    c->iat - JWT_LEEWAY <= now;
 	if (ok && cJSON_GetObjectItemCaseSensitive(o, "nbf") != NULL)
-		ok = claim_int(o, "nbf", &nbf) && nbf <= now + JWT_LEEWAY;
+		ok = claim_int(o, "nbf", &nbf) && nbf - JWT_LEEWAY <= now;
 	cJSON_Delete(o);
 	return ok;
 }
@@ -170,8 +164,7 @@ jwt_verify(struct arena *a, const unsigned char *key, size_t keylen,
     const char *token, size_t len, int64_t now, struct jwt_claims *out)
 {
 	const char		*p, *s, *end;
-	unsigned char		 pay[JWT_MAX_LEN], sig[JWT_MAX_LEN];
-	unsigned char		 mac[JWT_MAC_LEN];
+	unsigned char		 pay[JWT_MAX_LEN], sig[JWT_MAX_LEN], mac[JWT_MAC_LEN];
 	struct jwt_claims	 c;
 	struct buf		 b;
 	int			 plen, slen;
@@ -184,10 +177,9 @@ jwt_verify(struct arena *a, const unsigned char *key, size_t keylen,
 	if ((s = memchr(p, '.', (size_t)(end - p))) == NULL ||
 	    memchr(s + 1, '.', (size_t)(end - s - 1)) != NULL)
 		return JWT_MALFORMED;
-	if ((plen = b64url_decode(pay, sizeof(pay) - 1, p,
-	    (size_t)(s - p))) < 0 ||
-	    (slen = b64url_decode(sig, sizeof(sig), s + 1,
-	    (size_t)(end - s - 1))) < 0)
+	plen = b64url_decode(pay, sizeof(pay) - 1, p, (size_t)(s - p));
+	slen = b64url_decode(sig, sizeof(sig), s + 1, (size_t)(end - s - 1));
+	if (plen < 0 || slen < 0)
 		return JWT_MALFORMED;
 	if (!jwt_mac(key, keylen, token, (size_t)(s - token), mac) ||
 	    slen != JWT_MAC_LEN || CRYPTO_memcmp(mac, sig, JWT_MAC_LEN) != 0)

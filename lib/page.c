@@ -131,6 +131,23 @@ page_set_json(struct page *p, const char *prefix, const cJSON *j)
 		tmpl_set(p->hdf, prefix, "1");
 }
 
+/* "is required" -> "Is required." for showing under a form field. */
+static const char *
+sentence(struct req *r, const char *msg)
+{
+	char	*s;
+	size_t	 n;
+
+	if ((s = arena_printf(&r->arena, "%s.", msg)) == NULL)
+		return msg;
+	if (s[0] >= 'a' && s[0] <= 'z')
+		s[0] = (char)(s[0] - 'a' + 'A');
+	n = strlen(s);
+	if (n >= 2 && s[n - 2] == '.')
+		s[n - 1] = '\0';
+	return s;
+}
+
 void
 page_form(struct page *p, const struct field_spec *specs, size_t n,
     const struct field *f, int keep_values)
@@ -146,7 +163,7 @@ page_form(struct page *p, const struct field_spec *specs, size_t n,
 		}
 		if (f[i].err != NULL) {
 			snprintf(name, sizeof(name), "Errors.%s", specs[i].name);
-			tmpl_set(p->hdf, name, f[i].err);
+			tmpl_set(p->hdf, name, sentence(p->req, f[i].err));
 		}
 	}
 }

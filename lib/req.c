@@ -58,6 +58,20 @@ read_body(struct req *r)
 	return 0;
 }
 
+/* nginx's $request_id ties our log lines to its access log. */
+static void
+req_set_id(struct req *r, const char *id)
+{
+	size_t	 i;
+
+	if (id == NULL || strlen(id) != 32)
+		return;
+	for (i = 0; i < 32; i++)
+		if (!((id[i] >= '0' && id[i] <= '9') || (id[i] >= 'a' && id[i] <= 'f')))
+			return;
+	memcpy(r->rid, id, 33);
+}
+
 /* Returns 1 with the request filled, 0 when the worker must stop. */
 int
 fcgi_accept(struct req *r)
@@ -76,6 +90,8 @@ fcgi_accept(struct req *r)
 	r->host = param(r, "HTTP_HOST");
 	r->origin = param(r, "HTTP_ORIGIN");
 	r->fetch_site = param(r, "HTTP_SEC_FETCH_SITE");
+	r->site_origin = param(r, "SSTS_ORIGIN");
+	req_set_id(r, FCGX_GetParam("REQUEST_ID", fcgx.envp));
 	if (r->method == NULL)
 		r->method = "GET";
 	if (r->path == NULL)

@@ -259,7 +259,7 @@ struct user {
 struct req {
 	struct arena	 arena;		/* every per-request allocation */
 	void		*fcgx;		/* FCGX_Request *, only lib/req.c */
-	char		 rid[17];	/* request id, hex */
+	char		 rid[33];	/* request id, hex (nginx's $request_id) */
 	struct timespec	 start;
 	const char	*method;
 	const char	*path;		/* decoded once, no query */
@@ -272,6 +272,7 @@ struct req {
 	const char	*host;
 	const char	*origin;
 	const char	*fetch_site;	/* Sec-Fetch-Site */
+	const char	*site_origin;	/* this site's origin, from nginx */
 	char		*body;		/* NUL-terminated copy */
 	size_t		 body_len;
 	int		 is_api;	/* path is /api or under /api/ */
@@ -339,6 +340,11 @@ void		 page_render(struct page *, int status, const char *tmpl);
 void		 page_error(struct req *, int status, const char *message);
 int		 tmpl_init(const char *dir);
 void		 tmpl_fini(void);
+
+/* Shared handlers (lib/health.c). */
+void		 health_api_info(struct req *);
+void		 health_api(struct req *);
+void		 health_db(struct req *);
 
 /* Logging (lib/log.c): one line per event on stderr. */
 void		 log_event(const struct req *, const char *fmt, ...) SSTS_PRINTF(2, 3);

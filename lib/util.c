@@ -146,10 +146,13 @@ iso_time(char out[32], const char *pg)
 	    !lit(&s, ':') || !digits(&s, 2, &mi) || !lit(&s, ':') ||
 	    !digits(&s, 2, &sec))
 		return;
-	if (lit(&s, '.'))
+	if (lit(&s, '.')) {
 		for (; *s >= '0' && *s <= '9'; s++, nf++)
 			if (nf < 3)
 				ms = ms * 10 + (unsigned int)(*s - '0');
+		if (nf == 0)
+			return;
+	}
 	if (nf > 6 || (strcmp(s, "+00") != 0 && strcmp(s, "+00:00") != 0))
 		return;
 	for (; nf < 3; nf++)

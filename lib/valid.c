@@ -27,13 +27,14 @@ utf8_seq(const unsigned char *s, size_t n)
 	if (s[0] < 0x80)
 		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
+		len = 2;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
+		len = 3;
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
+		len = 4;
 	else
 		return 0;	/* continuation byte, C0/C1 overlong lead, > F4 */
+	cp = s[0] & (0x7f >> len);
 	if (n < len)
 		return 0;
 	for (i = 1; i < len; i++) {
@@ -259,8 +260,8 @@ check_bool(const char *s, size_t n, const char **norm, int64_t *num)
 static const char *
 trim(const char *s, size_t *n)
 {
-	while (*n > 0 && is_space(s[0]))
-		s++, (*n)--;
+	for (; *n > 0 && is_space(s[0]); (*n)--)
+		s++;
 	while (*n > 0 && is_space(s[*n - 1]))
 		(*n)--;
 	return s;
@@ -300,8 +301,10 @@ valid_check(struct arena *a, const struct field_spec *f, const char *val,
 	const char	*msg, *nv = NULL;
 	int64_t		 v = 0;
 
-	if (val == NULL)
-		val = "", len = 0;
+	if (val == NULL) {
+		val = "";
+		len = 0;
+	}
 	if (memchr(val, '\0', len) != NULL)
 		msg = "must not contain NUL characters";
 	else if (!valid_utf8(val, len))

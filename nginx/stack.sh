@@ -15,6 +15,8 @@
 #   status  what is running
 #   env     the environment for tests (shell `export` lines, no secrets)
 #
+# SSTS_BIN names another directory of built programs (e.g. the ASan build).
+#
 # Started as root, every long-running process runs as the unprivileged system
 # user "ssts" (PostgreSQL refuses root; nginx and the workers share that user
 # so that the 0660 FastCGI sockets are theirs alone).
@@ -284,7 +286,7 @@ start_db() {
 }
 
 bootstrap_admin() {
-	local tool=$root/build/cgi-bin/sstsctl out
+	local tool=${SSTS_BIN:-$root/build/cgi-bin}/sstsctl out
 	admin_lines=
 	if [ ! -x "$tool" ]; then
 		warn "$tool not built yet: no admin account was created"
@@ -299,7 +301,7 @@ bootstrap_admin() {
 }
 
 start_group() {
-	local g=$1 bin=$root/build/cgi-bin/$1 sock=$rundir/$1.sock pid wrapper=()
+	local g=$1 bin=${SSTS_BIN:-$root/build/cgi-bin}/$1 sock=$rundir/$1.sock pid wrapper=()
 	if [ ! -x "$bin" ]; then
 		warn "$bin not built: route group $g not started"
 		return 0

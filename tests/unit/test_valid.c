@@ -197,9 +197,11 @@ test_email(void **state)
 	oks(&f_mail, "a.b+tag@sub.example.co.uk", "a.b+tag@sub.example.co.uk");
 	oks(&f_mail, "o'neil_x-y@ex-ample.org", "o'neil_x-y@ex-ample.org");
 	oks(&f_mail, "x@1.2", "x@1.2");
+	/* the first admin's default address (DESIGN.md §3) */
+	oks(&f_mail, "Admin@LocalHost", "admin@localhost");
 	static const char *const evil[] = {
 		"plain", "@example.com", "a@", "a@@b.com", "a@b@c.com",
-		"a@localhost", "a@b.", "a@.b", "a@b..com", "a@-b.com",
+		"a@local", "a@localhost2", "a@b.", "a@.b", "a@b..com", "a@-b.com",
 		"a@b-.com", "a@b.com-", "a b@c.com", "a@b c.com", "a@b_c.com",
 		".a@b.com", "a.@b.com", "a..b@c.com", "a\"b@c.com",
 		"a(b)@c.com", "a,b@c.com", "a@[127.0.0.1]", "a<b>@c.com",

@@ -1,0 +1,61 @@
+# SSTS - libFuzzer harnesses (SECURITY.md §5), included by the top
+# Makefile.  The lib/ sources a harness needs are compiled again with
+# clang and the same sanitizer flags (not linked from $(LIB)).
+#
+#   make fuzz-build   build $(BUILD)/fuzz/fuzz-{form,cookie,json,jwt}
+#   make fuzz-smoke   run each for FUZZ_SECONDS (default 15)
+#   make fuzz         run each for FUZZ_SECONDS (default 600)
+#
+# Runs start from a scratch copy of tests/fuzz/corpus/<name> under
+# $(BUILD)/fuzz/work, so the committed corpus is never modified; a
+# crash input lands in $(BUILD)/fuzz/work/crash-* and fails make.
+
+FUZZ_CC		?= clang-14
+FUZZ_SAN	 = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS	 = $(CSTD) -g -O1 $(FUZZ_SAN) $(WARN) -Wno-unused-function \
+		   $(CPPFLAGS_ALL)
+FUZZ_LIBS	 = -lcjson -lsodium -lcrypto
+FUZZ_NAMES	 = form cookie json jwt
+FUZZ_LIBSRC	 = arena buf kv form cookie jsonbody valid util b64url jwt
+FUZZ_OBJS	 = $(patsubst %,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIBSRC))
+FUZZ_BINS	 = $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_NAMES))
+FUZZ_RUNFLAGS	 = -timeout=2 -rss_limit_mb=2048 -max_len=8192 \
+		   -print_final_stats=1
+
+.PHONY: fuzz-build fuzz-smoke fuzz
+.SECONDARY: $(FUZZ_OBJS)
+fuzz-build: $(FUZZ_BINS)
+
+$(BUILD)/fuzz/obj/%.o: lib/%.c lib/*.h
+	@mkdir -p $(@D)
+	@echo "FUZZCC $<"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/fuzz-%: tests/fuzz/fuzz-%.c tests/fuzz/fuzz-common.h $(FUZZ_OBJS)
+	@mkdir -p $(@D)
+	@echo "FUZZLD $@"
+	@$(FUZZ_CC) $(FUZZ_CFLAGS) $< $(FUZZ_OBJS) -o $@ $(FUZZ_LIBS)
+
+# $(call fuzz_run,seconds): run every harness; fail on the first crash.
+define fuzz_run
+	@for n in $(FUZZ_NAMES); do \
+		w=$(BUILD)/fuzz/work/$$n; \
+		rm -rf "$$w"; mkdir -p "$$w/corpus"; \
+		cp tests/fuzz/corpus/$$n/* "$$w/corpus/"; \
+		printf 'fuzz-%s (%ss)... ' "$$n" "$(1)"; \
+		if $(BUILD)/fuzz/fuzz-$$n $(FUZZ_RUNFLAGS) \
+		    -max_total_time=$(1) -dict=tests/fuzz/$$n.dict \
+		    -artifact_prefix="$$w/" "$$w/corpus" >"$$w/log" 2>&1; then \
+			echo "ok, $$(sed -n 's/^Done \([0-9]*\) runs.*/\1/p' "$$w/log") runs"; \
+		else \
+			echo FAIL; tail -n 40 "$$w/log"; ls "$$w"/crash-* "$$w"/leak-* \
+			    "$$w"/timeout-* "$$w"/oom-* 2>/dev/null; exit 1; \
+		fi; \
+	done
+endef
+
+fuzz-smoke: $(FUZZ_BINS)
+	$(call fuzz_run,$(or $(FUZZ_SECONDS),15))
+
+fuzz: $(FUZZ_BINS)
+	$(call fuzz_run,$(or $(FUZZ_SECONDS),600))

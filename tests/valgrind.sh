@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# tests/valgrind.sh - one auth worker under valgrind serves 1,000 requests
+# through nginx (pages, API, errors, a sign-in and authenticated pages),
+# then stops gracefully; fails on any valgrind error or any definite or
+# indirect leak.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+out=$root/tests/out/valgrind
+rm -rf "$out"
+mkdir -p "$out"
+free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+export SSTS_VAR=$out/var SSTS_WORKERS=1 SSTS_START_TIMEOUT=90
+export SSTS_HTTPS_PORT=$(free_port) SSTS_HTTP_PORT=$(free_port) SSTS_PG_PORT=$(free_port)
+export SSTS_AUTH_RATE=6000r/m SSTS_AUTH_BURST=1000
+export SSTS_ADMIN_EMAIL=admin@example.com SSTS_ADMIN_PASSWORD=Valgrind-Pass1
+export SSTS_WORKER_WRAPPER="valgrind --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --track-origins=yes --log-file=$out/valgrind.%p.log"
+trap 'bash nginx/stack.sh stop >/dev/null 2>&1 || true' EXIT
+bash nginx/stack.sh start
+/usr/bin/python3 - "$SSTS_HTTPS_PORT" "$SSTS_VAR/tls/cert.pem" <<'PY'
+import sys, requests
+port, ca = sys.argv[1], sys.argv[2]
+b = f"https://127.0.0.1:{port}"
+s = requests.Session(); s.verify = ca; s.trust_env = False  # REQUESTS_CA_BUNDLE would override verify
+n = 0
+def hit(method, path, **kw):
+    global n
+    r = s.request(method, b + path, allow_redirects=False, timeout=60, **kw)
+    n += 1
+    assert r.status_code < 500, (method, path, r.status_code)
+    return r
+tok = hit("POST", "/api/auth/login", json={"email": "admin@example.com", "password": "Valgrind-Pass1"}).json()["token"]
+auth = {"Authorization": "Bearer " + tok}
+page = requests.Session(); page.verify = ca; page.trust_env = False
+r = page.get(b + "/login"); n += 1
+csrf = r.text.split('name="csrf" value="')[1].split('"')[0]
+r = page.post(b + "/login", data={"csrf": csrf, "email": "admin@example.com", "password": "Valgrind-Pass1"}, allow_redirects=False); n += 1
+assert r.status_code == 303, r.status_code
+hit("POST", "/api/auth/login", json={"email": "nobody@example.com", "password": "Wrong-Pass1"})
+for i in range(100):
+    hit("GET", "/api/health"); hit("GET", "/healthz"); hit("GET", "/api")
+    hit("GET", "/"); hit("GET", "/login?next=/dashboard")
+    hit("POST", "/api/auth/register", json={"name": "x", "email": "bad", "password": "short"})
+    hit("POST", "/api/auth/register", data=b'{"a":1,"a":2}', headers={"Content-Type": "application/json"})
+    hit("GET", "/no/such/page")
+    r = page.get(b + "/dashboard", allow_redirects=False); n += 1
+    assert r.status_code == 200, r.status_code
+    hit("POST", "/api/auth/logout", headers={"Authorization": "Bearer garbage." + str(i)})
+assert n >= 1000, n
+print("requests:", n)
+PY
+bash nginx/stack.sh stop
+trap - EXIT
+logs=$(ls "$out"/valgrind.*.log 2>/dev/null | xargs grep -l 'auth' 2>/dev/null || true)
+[ -n "$logs" ] || { echo "valgrind: no log of the worker"; exit 1; }
+bad=0
+for f in $logs; do
+	grep -q 'ERROR SUMMARY: 0 errors' "$f" || bad=1
+	if grep -qE '(definitely|indirectly) lost: [1-9]' "$f"; then bad=1; fi
+	grep -E 'ERROR SUMMARY|definitely lost|indirectly lost|in use at exit' "$f" || true
+done
+[ $bad -eq 0 ] && echo "valgrind... ok" || { cat $logs | tail -80; echo "valgrind... FAIL"; exit 1; }
