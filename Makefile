@@ -66,7 +66,7 @@ DEPS_TEST = $(DEPS_RUN) libcmocka-dev clang-14 libclang-rt-14-dev valgrind \
 	   python3 python3-pytest python3-requests python3-selenium chromium \
 	   chromium-driver wrk
 
-.PHONY: all run test deps deps-run lint unit fuzz valgrind asan clean
+.PHONY: all run test deps deps-run lint unit fuzz valgrind asan bench clean
 all: $(LIB) $(BINS)
 
 deps-run:
@@ -94,6 +94,9 @@ asan:
 
 valgrind: all
 	@bash tests/valgrind.sh
+
+bench: all
+	@bash tests/bench.sh
 
 $(BUILD)/lib/%.o: lib/%.c lib/*.h
 	@mkdir -p $(@D)

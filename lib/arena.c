@@ -18,7 +18,7 @@ struct arena_chunk {
 	struct arena_chunk	*next;	/* older chunk */
 	size_t			 size;	/* usable bytes in data */
 	size_t			 off;	/* first free byte */
-	unsigned char		 data[];
+	_Alignas(16) unsigned char data[];	/* ARENA_ALIGN-aligned */
 };
 
 static struct arena_chunk *

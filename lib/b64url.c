@@ -50,7 +50,8 @@ b64url_encode(char *out, size_t outsz, const unsigned char *in, size_t n)
 	if (outsz < need + 1)
 		return -1;
 	for (i = 0; i + 2 < n; i += 3) {
-		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 | in[i + 2];
+		v = (uint32_t)in[i] << 16 | (uint32_t)in[i + 1] << 8 |
+		    in[i + 2];
 		out[o++] = b64u[v >> 18];
 		out[o++] = b64u[(v >> 12) & 63];
 		out[o++] = b64u[(v >> 6) & 63];

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "ssts.h"
-#include "extern.h"
+#include "internal.h"
 
 static int
 hexval(unsigned char c)

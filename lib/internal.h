@@ -11,6 +11,9 @@
 #define REQ_BODY_MAX	(1024u * 1024)		/* non-upload bodies */
 
 int	 config_load(const char *group);
+/* lib/kv.c: appends a pair (arena copies are the caller's). */
+enum core_err	 kv_append(struct arena *, struct kvlist *, char *key,
+		    char *val, size_t vlen, int json_type);
 /* lib/req.c: the only place that talks to libfcgi. */
 int	 fcgi_init(void);
 int	 fcgi_accept(struct req *);

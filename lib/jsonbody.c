@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ssts.h"
-#include "extern.h"
+#include "internal.h"
 
 #define JSON_MAX_EXACT	9007199254740992.0	/* 2^53 */
 
@@ -159,7 +159,8 @@ json_members(struct arena *a, const cJSON *root, struct kvlist *out)
  * members, and appends its members to "out" (arena copies; a number's
  * text is its integer value when it has one, else %.17g).  Returns
  * CORE_OK, CORE_EINVAL (not an object, bad JSON, \u0000, a nested
- * value, a number such as 01 or +1 that JSON does not allow), CORE_EDUP, CORE_ETOOBIG or CORE_ENOMEM; on error "out" is
+ * value, a number such as 01 or +1 that JSON does not allow),
+ * CORE_EDUP, CORE_ETOOBIG or CORE_ENOMEM; on error "out" is
  * left as it was on entry.
  */
 enum core_err

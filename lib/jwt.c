@@ -17,9 +17,9 @@
 /* base64url of {"alg":"HS256","typ":"JWT"} */
 #define JWT_HEADER	"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
 #define JWT_MAC_LEN	32
-#define JWT_KEY_MIN	32		/* bytes: RFC 8725 §3.5, 256 bits */
+#define JWT_KEY_MIN	32		/* bytes (RFC 8725 §3.5) */
 #define JWT_KEY_MAX	1024
-#define JWT_NUM_MAX	9007199254740992.0	/* 2^53: exact in a double */
+#define JWT_NUM_MAX	9007199254740992.0	/* 2^53 */
 #define JWT_LEEWAY	60		/* seconds of clock skew */
 
 /* What jwt_sign() accepts is exactly what jwt_verify() lets through. */
@@ -44,8 +44,8 @@ claims_json(struct buf *b, const struct jwt_claims *c)
 	if (role == NULL || typ == NULL || jti == NULL)
 		b->err = CORE_ENOMEM;
 	else
-		buf_printf(b, "{\"sub\":\"%" PRId64 "\",\"sid\":\"%" PRId64 "\","
-		    "\"role\":\"%s\",\"typ\":\"%s\",\"jti\":\"%s\","
+		buf_printf(b, "{\"sub\":\"%" PRId64 "\",\"sid\":\"%" PRId64
+		    "\",\"role\":\"%s\",\"typ\":\"%s\",\"jti\":\"%s\","
 		    "\"iat\":%" PRId64 ",\"exp\":%" PRId64 "}",
 		    c->sub, c->sid, role, typ, jti, c->iat, c->exp);
 }
@@ -131,13 +131,11 @@ claim_int(const cJSON *o, const char *k, int64_t *v)
 static int
 claims_parse(const char *p, size_t n, int64_t now, struct jwt_claims *c)
 {
-	cJSON		*o;
+	cJSON		*o = cJSON_ParseWithLengthOpts(p, n + 1, NULL, 1);
 	const cJSON	*it, *prev;
 	int64_t		 nbf;
-	int		 ok;
+	int		 ok = cJSON_IsObject(o);
 
-	o = cJSON_ParseWithLengthOpts(p, n + 1, NULL, 1);
-	ok = cJSON_IsObject(o);
 	for (it = ok ? o->child : NULL; ok && it != NULL; it = it->next)
 		for (prev = o->child; ok && prev != it; prev = prev->next)
 			ok = strcmp(prev->string, it->string) != 0;
@@ -164,7 +162,8 @@ jwt_verify(struct arena *a, const unsigned char *key, size_t keylen,
     const char *token, size_t len, int64_t now, struct jwt_claims *out)
 {
 	const char		*p, *s, *end;
-	unsigned char		 pay[JWT_MAX_LEN], sig[JWT_MAX_LEN], mac[JWT_MAC_LEN];
+	unsigned char		 pay[JWT_MAX_LEN], sig[JWT_MAX_LEN];
+	unsigned char		 mac[JWT_MAC_LEN];
 	struct jwt_claims	 c;
 	struct buf		 b;
 	int			 plen, slen;

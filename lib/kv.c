@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ssts.h"
-#include "extern.h"
+#include "internal.h"
 
 /*
  * Appends a pair to "l", growing its array from the arena.  The key and

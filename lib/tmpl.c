@@ -148,6 +148,7 @@ tmpl_render(void *hdfp, const char *name, struct buf *out)
 	cs_destroy(&cs);
 	if (err != STATUS_OK) {
 		nerr_log_error(err);
+		nerr_ignore(&err);	/* nerr_log_error does not free it */
 		return 0;
 	}
 	return out->err == CORE_OK;

@@ -33,7 +33,7 @@ utf8_seq(const unsigned char *s, size_t n)
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
 		len = 4;
 	else
-		return 0;	/* continuation byte, C0/C1 overlong lead, > F4 */
+		return 0;	/* continuation, overlong C0/C1, > F4 */
 	cp = s[0] & (0x7f >> len);
 	if (n < len)
 		return 0;
@@ -149,7 +149,9 @@ email_domain(const char *s, size_t n)
 			dots++;
 		} else if ((s[i] >= 'a' && s[i] <= 'z') ||
 		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-') {
-			if ((lab == 0 && s[i] == '-') || ++lab > EMAIL_LABEL_MAX)
+			if (lab == 0 && s[i] == '-')
+				return 0;
+			if (++lab > EMAIL_LABEL_MAX)
 				return 0;
 		} else
 			return 0;
@@ -159,7 +161,7 @@ email_domain(const char *s, size_t n)
 	return lab > 0 && s[n - 1] != '-';
 }
 
-/* Returns 1 if the local part is dot-atom text (RFC 5322 §3.2.3), ASCII only. */
+/* Returns 1 if the local part is ASCII dot-atom text (RFC 5322 §3.2.3). */
 static int
 email_local(const char *s, size_t n)
 {
@@ -168,9 +170,11 @@ email_local(const char *s, size_t n)
 	if (n == 0 || n > EMAIL_LOCAL_MAX || s[0] == '.' || s[n - 1] == '.')
 		return 0;
 	for (i = 0; i < n; i++) {
-		if ((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9'))
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9'))
 			continue;
-		if (strchr(".!#$%&'*+/=?^_`{|}~-", s[i]) == NULL || s[i] == '\0')
+		if (s[i] == '\0' ||
+		    strchr(".!#$%&'*+/=?^_`{|}~-", s[i]) == NULL)
 			return 0;
 		if (s[i] == '.' && s[i + 1] == '.')
 			return 0;
@@ -178,7 +182,7 @@ email_local(const char *s, size_t n)
 	return 1;
 }
 
-/* Lower-cases the (trimmed) e-mail address s[0..n) into *norm and checks its shape. */
+/* Lower-cases the trimmed address s[0..n) into *norm and checks its shape. */
 static const char *
 check_email(struct arena *a, const char *s, size_t n, const char **norm)
 {

@@ -153,13 +153,17 @@ SECURITY_HEADERS = {
     "strict-transport-security": "max-age=31536000; includeSubDomains",
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
 }
+# SECURITY.md §1.6 allows either; same-origin keeps a same-site Origin header
+REFERRER_POLICIES = ("no-referrer", "same-origin", "strict-origin",
+                     "strict-origin-when-cross-origin")
 
 
 def assert_security_headers(r):
     for k, v in SECURITY_HEADERS.items():
         assert r.headers.get(k) == v, (r.url, r.status_code, k, r.headers.get(k))
+    assert r.headers.get("referrer-policy") in REFERRER_POLICIES, \
+        (r.url, r.status_code, r.headers.get("referrer-policy"))
     csp = r.headers.get("content-security-policy", "")
     assert "default-src 'self'" in csp, (r.url, r.status_code, csp)
     assert "frame-ancestors 'none'" in csp

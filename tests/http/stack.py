@@ -168,10 +168,14 @@ def start_stack(name, clean=True, **extra):
     os.makedirs(var, exist_ok=True)
     https_port, http_port, pg_port = free_ports(3)
     env = dict(os.environ)
-    for k in list(env):
-        if k.startswith("SSTS_") or k in ("DATABASE_URL", "JWT_SECRET",
-                                          "ENCRYPTION_KEY", "UPLOAD_DIR"):
-            del env[k]
+    # Whatever names another stack or its secrets is dropped; the rest
+    # (SSTS_BIN, SSTS_WORKER_WRAPPER, ASAN_OPTIONS, ...) passes through.
+    for k in ["SSTS_VAR", "SSTS_HTTPS_PORT", "SSTS_HTTP_PORT", "SSTS_PG_PORT",
+              "SSTS_LISTEN", "SSTS_ADMIN_EMAIL", "SSTS_ADMIN_PASSWORD",
+              "SSTS_AUTH_RATE", "SSTS_AUTH_BURST", "SSTS_MIGRATE_URL",
+              "SSTS_CORS_ORIGINS", "SSTS_PRODUCTION", "SSTS_GROUPS",
+              "DATABASE_URL", "JWT_SECRET", "ENCRYPTION_KEY", "UPLOAD_DIR"]:
+        env.pop(k, None)
     env.update({
         "SSTS_VAR": var,
         "SSTS_HTTPS_PORT": str(https_port),
@@ -180,12 +184,13 @@ def start_stack(name, clean=True, **extra):
         "SSTS_LISTEN": "127.0.0.1",
         "SSTS_ADMIN_EMAIL": ADMIN_EMAIL,
         "SSTS_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "SSTS_WORKERS": "2",
         "SSTS_AUTH_RATE": "6000r/m",
         "SSTS_AUTH_BURST": "1000",
     })
+    env.setdefault("SSTS_WORKERS", "2")
     env.update({k: str(v) for k, v in extra.items()})
-    st = Stack(name, var, env, https_port, http_port)
+    st = Stack(name, var, env, int(env["SSTS_HTTPS_PORT"]),
+               int(env["SSTS_HTTP_PORT"]))
     st.start()
     return st
 

@@ -24,12 +24,9 @@ test_alloc_aligned(void **state)
 	q = arena_alloc(&a, 3);
 	assert_non_null(p);
 	assert_non_null(q);
-	/*
-	 * XXX arena.c rounds sizes to 16 but its chunk header is 24 bytes,
-	 * so pointers are only 8-aligned (enough for every SSTS struct).
-	 */
-	assert_int_equal((uintptr_t)p % 8, 0);
-	assert_int_equal((uintptr_t)q % 8, 0);
+	/* Every pointer is 16-byte aligned, like malloc's on x86-64. */
+	assert_int_equal((uintptr_t)p % 16, 0);
+	assert_int_equal((uintptr_t)q % 16, 0);
 	assert_int_equal(q - p, 16);
 	assert_int_equal(a.used, 32);
 	arena_free(&a);

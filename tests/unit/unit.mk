@@ -22,4 +22,5 @@ unit: $(UNIT_BINS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) lib/ssts.h
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS_ALL) $< -o $@ $(LIB) $(LDLIBS_ALL) -lcmocka
+	@echo "LD $@"
+	@$(CC) $(CFLAGS_ALL) $< -o $@ $(LIB) $(LDLIBS_ALL) -lcmocka
