@@ -29,6 +29,7 @@ LIBOBJS	 = \
 	config.o \
 	cookie.o \
 	core.o \
+	cors.o \
 	db.o \
 	db_stmts.o \
 	fields.o \

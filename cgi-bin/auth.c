@@ -125,12 +125,17 @@ static const char *
 safe_next(struct req *r)
 {
 	const struct kv	*n = req_param(r, "next");
+	size_t		 i;
 
 	if (n == NULL || n->val == NULL || n->val[0] != '/' ||
-	    n->val[1] == '/' || n->val[1] == '\\' ||
-	    strpbrk(n->val, "\\\r\n") != NULL || n->vlen > 512 ||
+	    n->val[1] == '/' || n->vlen > 512 || strlen(n->val) != n->vlen ||
 	    !valid_utf8(n->val, n->vlen))
 		return "/dashboard";
+	/* Browsers drop tabs and newlines: "/\t/x" would become "//x". */
+	for (i = 0; i < n->vlen; i++)
+		if ((unsigned char)n->val[i] < 0x20 || n->val[i] == 0x7f ||
+		    n->val[i] == '\\')
+			return "/dashboard";
 	return n->val;
 }
 

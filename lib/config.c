@@ -89,6 +89,7 @@ config_load(const char *group)
 	c->production = strcmp(env_or("SSTS_PRODUCTION", "0"), "1") == 0;
 	c->db_url = env_or("DATABASE_URL", "postgresql:///ssts");
 	c->root = env_or("SSTS_ROOT", ".");
+	c->cors_origins = env_or("SSTS_CORS_ORIGINS", NULL);
 	if (parse_int64(env_or("SSTS_SESSION_HOURS", "12"), 1, 24 * 30,
 	    &hours) != 0) {
 		fprintf(stderr, "%s: SSTS_SESSION_HOURS must be 1..720\n", group);

@@ -133,13 +133,14 @@ gate_input(struct req *r)
 		    "Request body too large" : "Malformed request");
 		return 0;
 	}
+	has_body = strcmp(r->method, "GET") != 0 &&
+	    strcmp(r->method, "HEAD") != 0;
+	/* Fields come from the query on GET, from the body otherwise. */
 	if (r->query != NULL && form_parse(&r->arena, r->query,
-	    strlen(r->query), &r->in) != CORE_OK) {
+	    strlen(r->query), has_body ? &r->qin : &r->in) != CORE_OK) {
 		resp_error(r, 400, "Malformed query string");
 		return 0;
 	}
-	has_body = strcmp(r->method, "GET") != 0 &&
-	    strcmp(r->method, "HEAD") != 0;
 	if (!has_body)
 		return 1;
 	if (!body_kind_ok(r, &rc)) {
@@ -189,6 +190,12 @@ gate_session(struct req *r)
 	int		 status = 0;
 
 	sess_from_request(r, &status, &why);
+	if (status == 503) {
+		resp_error(r, 503, r->is_api ? "Service temporarily unavailable" :
+		    "The service is temporarily unavailable. Please try again "
+		    "in a moment.");
+		return 0;
+	}
 	if (role_allows(r->route->perm, r))
 		return 1;
 	if (!r->authed) {
@@ -204,19 +211,27 @@ gate_session(struct req *r)
 	return 0;
 }
 
-static void
-gate_anon_csrf(struct req *r)
+/*
+ * The form token of an anonymous visitor is bound to a random cookie.
+ * "create" sets a new cookie when there is none (a page with a form is
+ * being rendered); a POST without it simply has no valid token.
+ */
+void
+csrf_prepare(struct req *r, int create)
 {
 	const char	*seed;
 	char		 fresh[32];
 
+	if (r->authed || r->csrf[0] != '\0')
+		return;
 	seed = r->cookie ? cookie_get(&r->arena, r->cookie,
 	    COOKIE_ANON_CSRF) : NULL;
 	if (seed == NULL || strlen(seed) < 16 || strlen(seed) > 64) {
+		if (!create)
+			return;
 		token_random(fresh, sizeof(fresh), 16);
 		seed = arena_strdup(&r->arena, fresh);
 		resp_cookie(r, COOKIE_ANON_CSRF, seed, -1);
-		r->anon_csrf_new = 1;
 	}
 	csrf_make(r, r->csrf, seed);
 }
@@ -228,13 +243,15 @@ gate_csrf(struct req *r)
 	const struct kv	*tok;
 	const char	*want;
 
-	if (!r->authed)
-		gate_anon_csrf(r);
 	if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)
 		return 1;
-	if (r->fetch_site != NULL && strcmp(r->fetch_site, "cross-site") == 0)
+	csrf_prepare(r, 0);
+	if (r->fetch_site != NULL && strcmp(r->fetch_site, "same-origin") != 0)
 		goto deny;
-	if (r->origin != NULL) {
+	/* "Origin: null" is what a browser sends under a strict referrer
+	 * policy; the fetch metadata above then vouches for same-origin. */
+	if (r->origin != NULL && !(strcmp(r->origin, "null") == 0 &&
+	    r->fetch_site != NULL)) {
 		want = r->site_origin ? r->site_origin : arena_printf(&r->arena,
 		    "https://%s", r->host ? r->host : "");
 		if (want == NULL || strcmp(r->origin, want) != 0)
@@ -242,7 +259,7 @@ gate_csrf(struct req *r)
 	}
 	tok = kv_find(&r->in, "csrf");
 	if (kv_count(&r->in, "csrf") != 1 || tok->val == NULL ||
-	    r->anon_csrf_new || !csrf_ok(r, tok->val))
+	    !csrf_ok(r, tok->val))
 		goto deny;
 	return 1;
 deny:
@@ -270,6 +287,8 @@ req_gate(struct req *r, const struct route *routes, size_t n)
 		resp_error(r, 400, "Malformed request");
 		return 0;
 	}
+	if (cors_handle(r))
+		return 0;
 	if (!gate_route(r, routes, n) || !gate_input(r) || !gate_session(r))
 		return 0;
 	if (!r->is_api && !gate_csrf(r))

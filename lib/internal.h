@@ -24,6 +24,8 @@ void	 page_free(struct req *);
 /* lib/gate.c */
 int	 route_match(const struct route *, const char *method, const char *path,
 	    int64_t params[REQ_MAX_PARAMS], int *path_only);
+/* lib/cors.c: 1 if the request was a preflight, now answered. */
+int	 cors_handle(struct req *);
 /* lib/sess.c */
 int	 sess_from_request(struct req *, int *status, const char **why);
 

@@ -81,6 +81,7 @@ page_new(struct req *r, const char *title)
 	if ((p->hdf = tmpl_hdf_new()) == NULL)
 		return NULL;
 	r->page = p;
+	csrf_prepare(r, 1);
 	page_chrome(p, title);
 	return p;
 }

@@ -204,6 +204,7 @@ struct config {
 	unsigned char	 enc_key[32];	/* ENCRYPTION_KEY */
 	const char	*root;		/* SSTS_ROOT: templates/ lives here */
 	int		 production;	/* SSTS_PRODUCTION=1 */
+	const char	*cors_origins;	/* SSTS_CORS_ORIGINS, or NULL */
 	int64_t		 session_ttl;	/* seconds a sign-in lasts */
 	unsigned char	 dummy_hash[128]; /* argon2id of a random password */
 };
@@ -278,7 +279,8 @@ struct req {
 	int		 is_api;	/* path is /api or under /api/ */
 	const struct route *route;
 	int64_t		 params[REQ_MAX_PARAMS]; /* ":id" values, in order */
-	struct kvlist	 in;		/* query + body parameters */
+	struct kvlist	 in;		/* fields: the query (GET) or the body */
+	struct kvlist	 qin;		/* the query string of a request with a body */
 	int		 authed;	/* user is valid */
 	struct user	 user;
 	const char	*token;		/* the bearer or cookie JWT */
@@ -293,7 +295,6 @@ struct req {
 	void		*page;		/* struct page being built, if any */
 	int		 body_status;	/* 0, or 400/413 from reading the body */
 	int		 write_failed;	/* the client went away */
-	int		 anon_csrf_new;	/* a new anonymous CSRF cookie was set */
 };
 
 /* Worker lifecycle (lib/core.c). */
@@ -395,6 +396,7 @@ enum core_err	 sess_revoke(struct req *);
 void		 sess_set_cookie(struct req *, const char *token);
 void		 sess_clear_cookie(struct req *);
 void		 csrf_make(const struct req *, char out[64], const char *seed);
+void		 csrf_prepare(struct req *, int create);
 int		 csrf_ok(const struct req *, const char *given);
 
 /* lib/audit.c: in the caller's transaction. */

@@ -373,12 +373,13 @@ show_logs() {
 # Waits for /healthz (200), or only for TLS answering when no route group
 # runs yet; gives up after START_TIMEOUT seconds.
 wait_ready() {
-	local what=healthz code i
+	local what=healthz code deadline=$((SECONDS + START_TIMEOUT))
 	if [ "${#started_groups[@]}" -eq 0 ]; then
 		warn "no route group is running: waiting for the TLS port only"
 		what=tls
 	fi
-	for ((i = 0; i < START_TIMEOUT * 4; i++)); do
+	# A deadline, not a count: each probe may itself take up to 2 s.
+	while [ "$SECONDS" -lt "$deadline" ]; do
 		code=$(curl -s -o /dev/null -w '%{http_code}' --noproxy '*' --max-time 2 \
 		    --cacert "$tlsdir/cert.pem" "$base_url/healthz" 2>/dev/null) || code=000
 		if [ "$what" = healthz ] && [ "$code" = 200 ]; then

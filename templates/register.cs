@@ -12,7 +12,7 @@
 <input type="hidden" name="csrf" value="<?cs var:Csrf ?>">
 <div class="field">
 <label for="name">Full name</label>
-<input id="name" name="name" type="text" autocomplete="name" required maxlength="100" value="<?cs var:Form.name ?>"<?cs if:Errors.name ?> aria-invalid="true" aria-describedby="name-error"<?cs /if ?>>
+<input id="name" name="name" type="text" autocomplete="name" required maxlength="255" value="<?cs var:Form.name ?>"<?cs if:Errors.name ?> aria-invalid="true" aria-describedby="name-error"<?cs /if ?>>
 <?cs if:Errors.name ?><p class="field-error" id="name-error"><?cs var:Errors.name ?></p><?cs /if ?>
 </div>
 <div class="field">

@@ -112,11 +112,6 @@ def test_landing_page_renders(stack, driver):
     shot(d, "02-login-redirect")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Chromium's same-origin form POSTs get 403: nginx sends "
-    "'Referrer-Policy: no-referrer', so the browser sends 'Origin: null' "
-    "(with Sec-Fetch-Site: same-origin) and lib/gate.c refuses it. See "
-    "tests/http/test_pages_auth.py::test_browser_same_origin_post_accepted."))
 def test_journey(stack, driver):
     from selenium.webdriver.common.by import By
     d = driver
@@ -160,11 +155,6 @@ def test_journey(stack, driver):
     assert path_of(d, stack) == "/login?next=/dashboard"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: Chromium's same-origin form POSTs get 403: nginx sends "
-    "'Referrer-Policy: no-referrer', so the browser sends 'Origin: null' "
-    "(with Sec-Fetch-Site: same-origin) and lib/gate.c refuses it. See "
-    "tests/http/test_pages_auth.py::test_browser_same_origin_post_accepted."))
 def test_wrong_password_shows_message(stack, driver):
     from selenium.webdriver.common.by import By
     d = driver

@@ -100,6 +100,13 @@ log_event(const struct req *r, const char *fmt, ...)
 	(void)r, (void)fmt;
 	abort();
 }
+
+int
+cors_handle(struct req *r)
+{
+	(void)r;
+	abort();
+}
 /* ---- end of link stubs ---------------------------------------------- */
 
 struct seg {

@@ -24,7 +24,7 @@ def unique_email(tag="user"):
 def stack():
     st = None
     try:
-        st = stackmod.start_stack("http")
+        st = stackmod.start_stack("http", SSTS_CORS_ORIGINS="https://app.example")
         yield st
     finally:
         if st is not None:

@@ -234,12 +234,6 @@ def test_login_next_newlines_refused(stack, page_user, nxt):
     assert r.headers["Location"] == "/dashboard"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: open redirect. cgi-bin/auth.c safe_next() refuses CR/LF but not "
-    "TAB: POST /login with next=/%09/evil.example answers "
-    "'Location: /<TAB>/evil.example', and browsers remove tabs from URLs "
-    "(WHATWG URL parser) and go to //evil.example. Refuse every control "
-    "character (0x00-0x1f, 0x7f) in next."))
 def test_login_next_tab_stays_on_site(stack, page_user):
     b = Browser(stack)
     r = b.login(page_user["email"], next_="/\t/evil.example")
@@ -377,12 +371,6 @@ def test_csrf_without_seed_cookie_403(stack, page_user):
     assert r.status_code == 403
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (hardening): lib/gate.c gate_csrf() reads the csrf token from "
-    "r->in, which merges the query string with the body, so "
-    "POST /login?csrf=<token> passes the CSRF check (and every other form "
-    "field, passwords included, is accepted from the URL too). Read "
-    "csrf (and form fields of POSTs) from the body only."))
 def test_csrf_token_in_query_not_accepted(stack, page_user):
     b = Browser(stack)
     tok = b.csrf("/login")
@@ -418,15 +406,6 @@ def test_same_origin_header_accepted(stack, page_user):
     assert r.status_code == 303, (r.status_code, r.text[:200])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG: every form POST from a real browser is refused with 403. nginx "
-    "sends 'Referrer-Policy: no-referrer', so Chromium (Fetch spec, "
-    "'serializing a request origin') sends 'Origin: null' with "
-    "'Sec-Fetch-Site: same-origin' on same-origin form POSTs, and "
-    "lib/gate.c gate_csrf() refuses Origin null. Either use "
-    "'Referrer-Policy: same-origin' (or strict-origin-when-cross-origin) in "
-    "nginx/security-headers.conf, or accept 'Origin: null' when "
-    "Sec-Fetch-Site is same-origin (still requiring the token)."))
 def test_browser_same_origin_post_accepted(stack, page_user):
     """Models what Chromium sends for a same-origin form POST (verified with
     Chromium 156): Origin is 'null' under Referrer-Policy no-referrer, the

@@ -163,12 +163,6 @@ def test_database_outage_and_recovery(slow_stack):
     assert st.worker_log().count("worker ready") == int(st.env["SSTS_WORKERS"])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG (minor): with the database down, a signed-in visitor's page request "
-    "is answered 303 -> /login?next=... (as if signed out) instead of the "
-    "503 page: lib/gate.c gate_session() ignores the 503 status from "
-    "sess_from_request() for pages. Repro: pg.sh stop; GET /dashboard with "
-    "a valid __Host-ssts cookie."))
 def test_database_outage_page_is_503(slow_stack):
     r = OUTAGE.get("dashboard")
     assert r is not None, "the outage test did not run"
