@@ -20,10 +20,11 @@ token=$(curl -s --cacert "$SSTS_VAR/tls/cert.pem" -H 'Content-Type: application/
     -d '{"email":"bench@example.com","password":"Bench-Pass1"}' "$B/api/auth/login" |
     /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 
-rss_kb() {	# resident memory of the auth workers and of nginx, in KiB
+rss_kb() {	# resident memory of the processes named $1 (default: workers), KiB
 	local pids
-	pids=$(pgrep -f "build/cgi-bin/auth$" || true)
-	[ -z "$pids" ] || ps -o rss= -p "$(echo $pids | tr ' ' ',')" | awk '{s+=$1} END {print s+0}'
+	pids=$(pgrep -x "${1:-auth}" || true)
+	[ -z "$pids" ] && { echo 0; return; }
+	ps -o rss= -p "$(echo $pids | tr ' ' ',')" | awk '{s+=$1} END {print s+0}'
 }
 
 row() {	# row <name> <path> [wrk args...]
@@ -31,6 +32,7 @@ row() {	# row <name> <path> [wrk args...]
 	shift 2
 	log=$out/wrk-$name.txt
 	wrk -t2 -c32 -d"${secs}s" --latency "$@" "$B$path" >"$log" 2>&1
+	sleep 1	# let queued requests finish before reading memory
 	/usr/bin/python3 - "$name" "$log" "$(rss_kb)" <<'PY'
 import re, sys
 name, log, rss = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
@@ -49,11 +51,14 @@ PY
 }
 
 echo "SSTS bench: wrk -t2 -c32 -d${secs}s through nginx + TLS, $(nproc) cores"
-printf '%-16s %10s %9s %9s %7s %9s\n' route req/s p50_ms p99_ms non2xx rss_KiB
+printf '%-16s %10s %9s %9s %7s %9s\n' route req/s p50_ms p99_ms non2xx workers_KiB
 row static /static/ssts.css
 row api-health /api/health
 row healthz-db /healthz
 row login-page /login
 row dashboard /dashboard -H "Cookie: __Host-ssts=$token"
-row api-login-401 /api/auth/login -s tests/bench-login.lua
-echo "worker RSS after the run: $(rss_kb) KiB ($(pgrep -fc 'build/cgi-bin/auth$') workers)"
+row login-fail-401 /api/auth/login -s tests/bench-login.lua
+echo "(login-fail-401 answers 401 by design: failed sign-ins, argon2id-bound)"
+sleep 2
+echo "idle after the run: workers $(rss_kb auth) KiB ($(pgrep -xc auth) processes)," \
+    "nginx $(rss_kb nginx) KiB, supervisors $(rss_kb multiwatch) KiB"
