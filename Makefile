@@ -45,12 +45,14 @@ LIBOBJS	 = \
 	req.o \
 	resp.o \
 	sess.o \
+	tickets.o \
 	tmpl.o \
 	util.o \
 	valid.o
 
 GROUPS	 = \
-	auth
+	auth \
+	tickets
 
 TOOLS	 = \
 	sstsctl

@@ -4,6 +4,60 @@
  */
 #include "ssts.h"
 
+/* ISO-8601 UTC with milliseconds, as the original's JSON had it. */
+#define ISO(x)	"to_char((" x ") AT TIME ZONE 'UTC', " \
+		"'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+#define USER_JSON(id) "(SELECT json_build_object('id', u_.id::text, " \
+		"'name', u_.name, 'email', u_.email) FROM users u_ " \
+		"WHERE u_.id = " id ")"
+#define ASSIGNMENT_FIELDS \
+	"'id', a.id::text, 'ticket_id', a.ticket_id::text, " \
+	"'agent_id', a.agent_id::text, 'assigned_by', a.assigned_by::text, " \
+	"'note', a.note, 'assigned_at', " ISO("a.assigned_at") ", " \
+	"'agent', " USER_JSON("a.agent_id")
+#define TICKET_FIELDS \
+	"'id', t.id::text, 'title', t.title, 'description', t.description, " \
+	"'status', t.status, 'created_by', t.created_by::text, " \
+	"'category_id', t.category_id, 'priority_id', t.priority_id, " \
+	"'created_at', " ISO("t.created_at") ", " \
+	"'updated_at', " ISO("t.updated_at") ", " \
+	"'creator', " USER_JSON("t.created_by") ", " \
+	"'priority', (SELECT json_build_object('id', p.id, 'name', p.name, " \
+	"'rank', p.rank) FROM priorities p WHERE p.id = t.priority_id)"
+/* A list item: the ticket with its category and its assignment. */
+#define TICKET_ITEM "json_build_object(" TICKET_FIELDS ", " \
+	"'category', (SELECT json_build_object('id', c.id, 'name', c.name) " \
+	"FROM categories c WHERE c.id = t.category_id), " \
+	"'ticket_assignments', coalesce((SELECT json_agg(json_build_object(" \
+	ASSIGNMENT_FIELDS ")) FROM ticket_assignments a " \
+	"WHERE a.ticket_id = t.id), '[]'::json))::text"
+/* May the caller ($2 role, $3 id) see ticket t? */
+#define TICKET_VISIBLE(role, uid) \
+	"(" role " = 'admin' OR t.created_by = " uid "::bigint OR (" role \
+	" = 'agent' AND EXISTS (SELECT 1 FROM ticket_assignments v " \
+	"WHERE v.ticket_id = t.id AND v.agent_id = " uid "::bigint)))"
+/*
+ * The list's filters: $1 role, $2 caller, $3 status, $4 priority_id,
+ * $5 category_id, $6 assigned_to, $7 full-text query.  Clients never
+ * match on internal notes.
+ */
+#define TICKET_WHERE " WHERE " TICKET_VISIBLE("$1", "$2") \
+	" AND ($3::text IS NULL OR t.status = $3)" \
+	" AND ($4::smallint IS NULL OR t.priority_id = $4::smallint)" \
+	" AND ($5::smallint IS NULL OR t.category_id = $5::smallint)" \
+	" AND ($6::bigint IS NULL OR EXISTS (SELECT 1 FROM ticket_assignments" \
+	" f WHERE f.ticket_id = t.id AND f.agent_id = $6::bigint))" \
+	" AND ($7::text IS NULL OR t.search @@ websearch_to_tsquery('simple', $7)" \
+	" OR EXISTS (SELECT 1 FROM ticket_comments m WHERE m.ticket_id = t.id" \
+	" AND ($1 <> 'client' OR NOT m.is_internal)" \
+	" AND m.search @@ websearch_to_tsquery('simple', $7)))"
+#define TICKET_LIST(name, order) { name, "SELECT " TICKET_ITEM \
+	" FROM tickets t" TICKET_WHERE " ORDER BY " order \
+	" LIMIT $8 OFFSET $9", 9 }
+#define PRIO_RANK "(SELECT p2.rank FROM priorities p2 WHERE p2.id = t.priority_id)"
+#define STATUS_RANK "CASE t.status WHEN 'Open' THEN 0 WHEN 'In Progress' " \
+	"THEN 1 WHEN 'Resolved' THEN 2 ELSE 3 END"
+
 const struct stmt_def db_stmts[STMT__MAX] = {
 	/* STMT_PING */
 	{ "ping", "SELECT 1", 0 },
@@ -45,4 +99,111 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  "INSERT INTO audit_logs (entity_type, entity_id, action,"
 	  " performed_by, ip_address, user_agent, payload)"
 	  " VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)", 7 },
+	/* STMT_TK_LIST_CREATED_DESC */
+	TICKET_LIST("tk_list_created_desc", "t.created_at DESC, t.id DESC"),
+	/* STMT_TK_LIST_CREATED_ASC */
+	TICKET_LIST("tk_list_created_asc", "t.created_at ASC, t.id ASC"),
+	/* STMT_TK_LIST_UPDATED_DESC */
+	TICKET_LIST("tk_list_updated_desc", "t.updated_at DESC, t.id DESC"),
+	/* STMT_TK_LIST_UPDATED_ASC */
+	TICKET_LIST("tk_list_updated_asc", "t.updated_at ASC, t.id ASC"),
+	/* STMT_TK_LIST_PRIORITY_DESC: most urgent (lowest rank) first */
+	TICKET_LIST("tk_list_priority_desc", PRIO_RANK " ASC NULLS LAST,"
+	    " t.created_at DESC, t.id DESC"),
+	/* STMT_TK_LIST_PRIORITY_ASC */
+	TICKET_LIST("tk_list_priority_asc", PRIO_RANK " DESC NULLS FIRST,"
+	    " t.created_at ASC, t.id ASC"),
+	/* STMT_TK_LIST_STATUS_DESC: latest in the lifecycle first */
+	TICKET_LIST("tk_list_status_desc", STATUS_RANK " DESC,"
+	    " t.created_at DESC, t.id DESC"),
+	/* STMT_TK_LIST_STATUS_ASC */
+	TICKET_LIST("tk_list_status_asc", STATUS_RANK " ASC,"
+	    " t.created_at ASC, t.id ASC"),
+	/* STMT_TK_COUNT */
+	{ "tk_count", "SELECT count(*) FROM tickets t" TICKET_WHERE, 7 },
+	/* STMT_TK_GET: the detail object; no row if not visible */
+	{ "tk_get",
+	  "SELECT json_build_object(" TICKET_FIELDS ", "
+	  "'category', (SELECT json_build_object('id', c.id, 'name', c.name,"
+	  " 'description', c.description) FROM categories c"
+	  " WHERE c.id = t.category_id), "
+	  "'ticket_comments', coalesce((SELECT json_agg(json_build_object("
+	  "'id', m.id::text, 'ticket_id', m.ticket_id::text, 'user_id',"
+	  " m.user_id::text, 'message', m.message, 'is_internal', m.is_internal,"
+	  " 'created_at', " ISO("m.created_at") ", 'user', "
+	  USER_JSON("m.user_id") ") ORDER BY m.created_at, m.id)"
+	  " FROM ticket_comments m WHERE m.ticket_id = t.id"
+	  " AND ($2 <> 'client' OR NOT m.is_internal)), '[]'::json), "
+	  "'attachments', coalesce((SELECT json_agg(json_build_object("
+	  "'id', f.id::text, 'ticket_id', f.ticket_id::text, 'file_key',"
+	  " f.file_key, 'filename', f.filename, 'content_type', f.content_type,"
+	  " 'size_bytes', f.size_bytes::text, 'uploaded_by', f.uploaded_by::text,"
+	  " 'created_at', " ISO("f.created_at") ", 'uploader', "
+	  USER_JSON("f.uploaded_by") ") ORDER BY f.id) FROM attachments f"
+	  " WHERE f.ticket_id = t.id), '[]'::json), "
+	  "'ticket_assignments', coalesce((SELECT json_agg(json_build_object("
+	  ASSIGNMENT_FIELDS ", 'assigner', " USER_JSON("a.assigned_by") ")"
+	  " ORDER BY a.assigned_at DESC, a.id DESC) FROM ticket_assignments a"
+	  " WHERE a.ticket_id = t.id), '[]'::json))::text"
+	  " FROM tickets t WHERE t.id = $1 AND " TICKET_VISIBLE("$2", "$3"), 3 },
+	/* STMT_TK_ITEM: one list item by id (visibility already checked) */
+	{ "tk_item", "SELECT " TICKET_ITEM " FROM tickets t WHERE t.id = $1", 1 },
+	/* STMT_TK_LOCK: the fields the rules need, row locked */
+	{ "tk_lock",
+	  "SELECT t.status, t.created_by::text, t.title, t.description,"
+	  " t.category_id::text, t.priority_id::text,"
+	  " (SELECT a.agent_id::text FROM ticket_assignments a"
+	  " WHERE a.ticket_id = t.id LIMIT 1)"
+	  " FROM tickets t WHERE t.id = $1 AND " TICKET_VISIBLE("$2", "$3")
+	  " FOR UPDATE OF t", 3 },
+	/* STMT_TK_INSERT */
+	{ "tk_insert",
+	  "INSERT INTO tickets (title, description, created_by, category_id,"
+	  " priority_id) VALUES ($1, $2, $3, $4::smallint, $5::smallint)"
+	  " RETURNING id", 5 },
+	/* STMT_TK_UPDATE */
+	{ "tk_update",
+	  "UPDATE tickets SET title = $2, description = $3, status = $4,"
+	  " category_id = $5::smallint, priority_id = $6::smallint"
+	  " WHERE id = $1", 6 },
+	/* STMT_TK_ASSIGNABLE */
+	{ "tk_assignable",
+	  "SELECT 1 FROM users WHERE id = $1 AND is_active"
+	  " AND role IN ('agent', 'admin')", 1 },
+	/* STMT_TK_REFS: do the category ($1) and priority ($2) exist? */
+	{ "tk_refs",
+	  "SELECT $1::smallint IS NULL OR EXISTS (SELECT 1 FROM categories"
+	  " WHERE id = $1::smallint), $2::smallint IS NULL OR EXISTS (SELECT 1"
+	  " FROM priorities WHERE id = $2::smallint)", 2 },
+	/* STMT_TK_UNASSIGN */
+	{ "tk_unassign", "DELETE FROM ticket_assignments WHERE ticket_id = $1", 1 },
+	/* STMT_TK_ASSIGN: the new assignment as JSON */
+	{ "tk_assign",
+	  "WITH a AS (INSERT INTO ticket_assignments (ticket_id, agent_id,"
+	  " assigned_by, note) VALUES ($1, $2, $3, $4) RETURNING *)"
+	  " SELECT json_build_object(" ASSIGNMENT_FIELDS ", 'assigner', "
+	  USER_JSON("a.assigned_by") ")::text FROM a", 4 },
+	/* STMT_TK_COMMENT: the new comment as JSON */
+	{ "tk_comment",
+	  "WITH m AS (INSERT INTO ticket_comments (ticket_id, user_id, message,"
+	  " is_internal) VALUES ($1, $2, $3, $4) RETURNING *)"
+	  " SELECT json_build_object('id', m.id::text, 'ticket_id',"
+	  " m.ticket_id::text, 'user_id', m.user_id::text, 'message', m.message,"
+	  " 'is_internal', m.is_internal, 'created_at', " ISO("m.created_at")
+	  ", 'user', " USER_JSON("m.user_id") ")::text, m.id FROM m", 4 },
+	/* STMT_CATEGORY_LIST */
+	{ "category_list",
+	  "SELECT coalesce(json_agg(json_build_object('id', id, 'name', name,"
+	  " 'description', description) ORDER BY name), '[]'::json)::text"
+	  " FROM categories", 0 },
+	/* STMT_PRIORITY_LIST */
+	{ "priority_list",
+	  "SELECT coalesce(json_agg(json_build_object('id', id, 'name', name,"
+	  " 'rank', rank) ORDER BY rank, id), '[]'::json)::text"
+	  " FROM priorities", 0 },
+	/* STMT_AGENT_LIST: active agents and admins, by name */
+	{ "agent_list",
+	  "SELECT coalesce(json_agg(json_build_object('id', id::text, 'name',"
+	  " name, 'email', email) ORDER BY name, id), '[]'::json)::text"
+	  " FROM users WHERE is_active AND role IN ('agent', 'admin')", 0 },
 };

@@ -255,7 +255,7 @@ struct user {
 
 #define REQ_MAX_PARAMS	4	/* ":id" segments in one pattern */
 #define REQ_MAX_COOKIES	4	/* Set-Cookie headers in one response */
-#define REQ_MAX_OWNED	8	/* cJSON trees freed at req_finish */
+#define REQ_MAX_OWNED	32	/* cJSON trees freed at req_finish */
 
 struct req {
 	struct arena	 arena;		/* every per-request allocation */

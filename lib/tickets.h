@@ -1,0 +1,88 @@
+/*
+ * SSTS - tickets and comments (lib/tickets.c): the one place with ticket
+ * rules (visibility, lifecycle, edit rights, assignment, comments), used
+ * by the `tickets` API group and the `desk` pages.  The caller is
+ * r->user.  Results are cJSON in the API's shapes (TICKETS contract);
+ * each returned tree is owned by the request (req_own), never freed by
+ * the caller.
+ */
+#ifndef SSTS_TICKETS_H
+#define SSTS_TICKETS_H
+
+enum tk_result {
+	TK_OK = 0,
+	TK_NOTFOUND,	/* no such ticket, or not visible to the caller: 404 */
+	TK_INVALID,	/* a referenced category/priority/user does not exist: 400 */
+	TK_BADSTATUS,	/* unknown status value: 400 */
+	TK_TRANSITION,	/* status change not allowed for this role now: 409 */
+	TK_NOEDIT,	/* fields may not be edited in this status: 409 */
+	TK_CLOSED,	/* the ticket is closed: 409 */
+	TK_BADAGENT,	/* assignee is not an active agent or admin: 400 */
+	TK_DB,		/* database unavailable: 503 */
+	TK__MAX
+};
+
+enum tk_sort {
+	TK_SORT_CREATED = 0,
+	TK_SORT_UPDATED,
+	TK_SORT_PRIORITY,
+	TK_SORT_STATUS,
+	TK_SORT__MAX
+};
+
+struct tk_filter {
+	const char	*status;	/* NULL = any */
+	const char	*priority_id;	/* decimal text or NULL */
+	const char	*category_id;
+	const char	*assigned_to;	/* admins only */
+	const char	*q;		/* full-text query or NULL */
+	enum tk_sort	 sort;
+	int		 asc;		/* 1 = ascending */
+	int64_t		 page;		/* >= 1 */
+	int64_t		 limit;		/* 1..100 */
+};
+
+struct tk_patch {
+	const char	*title;		/* NULL = unchanged */
+	const char	*description;
+	const char	*status;
+	int		 set_category;	/* category_id given (NULL value clears) */
+	const char	*category_id;
+	int		 set_priority;
+	const char	*priority_id;
+};
+
+/* The status names, in lifecycle order; NULL-terminated. */
+extern const char *const tk_statuses[];
+int		 tk_status_valid(const char *);
+const char	*tk_result_message(enum tk_result);
+int		 tk_result_status(enum tk_result);	/* HTTP status */
+
+/* {"tickets":[...],"total":N,"page":P,"limit":L} for the caller. */
+enum tk_result	 tk_list(struct req *, const struct tk_filter *, cJSON **out);
+/* The detail object (comments, attachments, assignments). */
+enum tk_result	 tk_get(struct req *, int64_t id, cJSON **out);
+/* On TK_INVALID, *bad names the field ("category_id" or "priority_id"). */
+enum tk_result	 tk_create(struct req *, const char *title, const char *desc,
+		    const char *category_id, const char *priority_id, cJSON **out,
+		    const char **bad);
+enum tk_result	 tk_update(struct req *, int64_t id, const struct tk_patch *,
+		    cJSON **out, const char **bad);
+/* agent_id NULL = unassign.  *created = 1 when an assignment was made. */
+enum tk_result	 tk_assign(struct req *, int64_t id, const char *agent_id,
+		    const char *note, cJSON **out, int *created);
+enum tk_result	 tk_comment(struct req *, int64_t id, const char *message,
+		    int internal, cJSON **out);
+/*
+ * For pages: the statuses the caller may move this ticket (a detail
+ * object from tk_get) to now, and whether they may edit its fields.
+ */
+cJSON		*tk_next_statuses(const struct req *, const cJSON *ticket);
+int		 tk_may_edit(const struct req *, const cJSON *ticket);
+/* For forms: [{id,name}] categories, [{id,name,rank}] priorities, and
+ * (admins) [{id,name,email}] active agents and admins. */
+cJSON		*tk_categories(struct req *);
+cJSON		*tk_priorities(struct req *);
+cJSON		*tk_agents(struct req *);
+
+#endif /* SSTS_TICKETS_H */
