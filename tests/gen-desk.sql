@@ -52,7 +52,7 @@ SET LOCAL work_mem = '64MB';
 SET LOCAL client_min_messages = warning;
 
 -- One generator at a time; then the guard against a second run.
-SELECT pg_advisory_xact_lock(hashtext('ssts.gen-desk'));
+SELECT pg_advisory_xact_lock(hashtext('ssts.gen-desk')) \g /dev/null
 DO $$
 BEGIN
 	IF EXISTS (SELECT 1 FROM users WHERE email LIKE 'gen-%@example.com') THEN
@@ -232,7 +232,7 @@ CREATE TEMP TABLE gen_t ON COMMIT DROP AS
 SELECT t.*,
     CASE WHEN t.status = 'In Progress'
 	    OR (t.status = 'Resolved' AND t.r_assign < 0.90)
-	    OR (t.status = 'Closed' AND t.r_assign < 0.70)
+	    OR (t.status = 'Closed' AND t.r_assign < 0.66)
 	    OR (t.status = 'Open' AND t.r_assign < 0.25)
 	THEN t.handler END AS agent_id,
     least(now(), t.created_at + CASE WHEN t.status = 'Open'
@@ -270,7 +270,7 @@ SELECT id, title, description, status, created_by, category_id, priority_id,
     created_at, updated_at
 FROM gen_t
 ORDER BY id;
-SELECT setval(pg_get_serial_sequence('tickets', 'id'), :gen_base + :tickets);
+SELECT setval(pg_get_serial_sequence('tickets', 'id'), :gen_base + :tickets) \g /dev/null
 
 INSERT INTO ticket_assignments (ticket_id, agent_id, assigned_by, note,
     assigned_at)

@@ -134,7 +134,8 @@ def test_json_minimal_without_cookies(stack):
 # ------------------------------------------------------------ 404 / 405
 
 @pytest.mark.parametrize("path", ["/api/nope", "/api/users/me", "/api/",
-                                  "/api/tickets/1", "/api/auth/../nope"])
+                                  "/api/ticketsx", "/api/tickets/1/nope",
+                                  "/api/auth/../nope"])
 def test_unknown_api_route_404_json(stack, path):
     r = record(stack.session().get(stack.url(path), allow_redirects=False,
                                    timeout=15))
