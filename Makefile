@@ -52,6 +52,7 @@ LIBOBJS	 = \
 
 GROUPS	 = \
 	auth \
+	desk \
 	tickets
 
 TOOLS	 = \

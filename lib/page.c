@@ -28,6 +28,27 @@ static const struct flash flashes[] = {
 	{ "registered", "success", "Your account is ready. Welcome to SSTS!" },
 	{ "signed_in", "success", "You are signed in." },
 	{ "signed_out", "info", "You have been signed out." },
+	/* ticket pages (cgi-bin/desk.c) */
+	{ "ticket_created", "success", "Your ticket has been created. "
+	    "We will reply here." },
+	{ "comment_added", "success", "Your reply has been added." },
+	{ "note_added", "success", "Internal note added. Only agents and "
+	    "admins can see it." },
+	{ "status_changed", "success", "The ticket's status has been updated." },
+	{ "ticket_updated", "success", "The ticket has been updated." },
+	{ "ticket_assigned", "success", "The ticket has been assigned." },
+	{ "ticket_unassigned", "info", "The ticket is no longer assigned." },
+	{ "ticket_invalid", "error", "A category or priority you chose no "
+	    "longer exists. Please choose another." },
+	{ "status_invalid", "error", "That is not a known status." },
+	{ "transition_refused", "error", "That status change is not allowed "
+	    "for this ticket now." },
+	{ "edit_refused", "error", "This ticket cannot be edited in its "
+	    "current status." },
+	{ "ticket_closed", "error", "This ticket is closed. An admin can "
+	    "reopen it." },
+	{ "bad_assignee", "error", "Tickets can only be assigned to an active "
+	    "agent or admin." },
 };
 
 static void

@@ -53,7 +53,7 @@ BAD_STATUS = "Invalid status"
 # Database or implementation text that must never reach a response.
 DB_TEXT_RE = re.compile(
     r"(?i)(sqlstate|syntax error|postgres|psql|libpq|\bPQ[a-z]+|violates|"
-    r"duplicate key|constraint|relation \"|column \"|invalid input syntax|"
+    r"duplicate key value|violates .*constraint|relation \"|column \"|invalid input syntax|"
     r"\bERROR:|\bselect\s.+\sfrom\b|insert into|update tickets|"
     r"\.c:\d+|segmentation|/work/|tsquery)")
 
