@@ -164,6 +164,18 @@ api_get(struct req *r)
 		resp_json(r, 200, out);
 }
 
+/* Status values are an exact allow-list: " Open" is not "Open". */
+static const char *
+raw_status(const struct req *r, const struct field *f)
+{
+	const struct kv	*v;
+
+	if (!f->present)
+		return NULL;
+	v = req_param(r, "status");
+	return (v != NULL && v->val != NULL) ? v->val : "";
+}
+
 static void
 api_update(struct req *r)
 {
@@ -180,8 +192,7 @@ api_update(struct req *r)
 	memset(&pa, 0, sizeof(pa));
 	pa.title = val(&f[T_TITLE]);
 	pa.description = val(&f[T_DESC]);
-	pa.status = f[T_STATUS].present ? (f[T_STATUS].str ?
-	    f[T_STATUS].str : "") : NULL;
+	pa.status = raw_status(r, &f[T_STATUS]);
 	pa.set_category = f[T_CAT].present;
 	pa.category_id = val(&f[T_CAT]);
 	pa.set_priority = f[T_PRIO].present;

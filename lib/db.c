@@ -55,9 +55,12 @@ db_backoff(void)
 static int
 db_connect(void)
 {
+	/* Custom plans: the list's optional filters need the values to
+	 * choose an index (see sql/grants.sql). */
 	const char *const keys[] = { "dbname", "connect_timeout",
-	    "application_name", NULL };
-	const char *vals[] = { conn_url, "2", cfg ? cfg->group : "ssts", NULL };
+	    "application_name", "options", NULL };
+	const char *vals[] = { conn_url, "2", cfg ? cfg->group : "ssts",
+	    "-c plan_cache_mode=force_custom_plan", NULL };
 
 	if (conn != NULL && PQstatus(conn) == CONNECTION_OK)
 		return 1;

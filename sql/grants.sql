@@ -17,6 +17,10 @@ ALTER ROLE ssts_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION
 -- A runaway query or a transaction left open must not hold a worker or locks.
 ALTER ROLE ssts_app SET statement_timeout = '5s';
 ALTER ROLE ssts_app SET idle_in_transaction_session_timeout = '10s';
+-- The list's statements take optional filters ($n IS NULL OR ...): a cached
+-- generic plan cannot use the right index for them, so always plan with
+-- the values (lib/db.c also asks for this on every connection).
+ALTER ROLE ssts_app SET plan_cache_mode = force_custom_plan;
 
 -- This database belongs to SSTS: only its roles connect, nobody makes temp tables.
 DO $$

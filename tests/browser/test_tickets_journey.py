@@ -119,10 +119,21 @@ def sign_out(d, st):
     assert path_of(d, st) == "/login", hint(d)
 
 
-def flash(d):
+def flash(d, want=""):
+    """The flash message's text, waiting up to 10 s for one containing
+    `want`: a click returns before the browser has loaded the next page."""
+    import time
     from selenium.webdriver.common.by import By
-    els = d.find_elements(By.CSS_SELECTOR, ".flash")
-    return els[0].text if els else ""
+    end = time.time() + 10
+    while True:
+        try:
+            els = d.find_elements(By.CSS_SELECTOR, ".flash")
+            text = els[0].text if els else ""
+        except Exception:   # the page changed under us: look again
+            text = ""
+        if want in text and text or time.time() > end:
+            return text
+        time.sleep(0.1)
 
 
 def status_badge(d):
@@ -173,7 +184,7 @@ def test_ticket_journey(stack, driver):
     m = re.fullmatch(r"/tickets/(\d+)", path_of(d, stack))
     assert m, hint(d)
     tid = m.group(1)
-    assert "Your ticket has been created" in flash(d)
+    assert "Your ticket has been created" in flash(d, "Your ticket has been created")
     assert d.find_element(By.TAG_NAME, "h1").text == title
     assert status_badge(d) == "Open"
     body = d.find_element(By.CSS_SELECTOR, ".post-opening .post-body")
@@ -194,7 +205,7 @@ def test_ticket_journey(stack, driver):
     d.find_element(By.ID, "note").send_keys("Alex, billing is yours.")
     shot(d, "04-admin-assigning")
     d.find_element(By.CSS_SELECTOR, "#form-assign button[type=submit]").click()
-    assert "The ticket has been assigned." in flash(d), hint(d)
+    assert "The ticket has been assigned." in flash(d, "The ticket has been assigned."), hint(d)
     assert "Alex Journey" in d.find_element(By.CSS_SELECTOR, ".meta").text
     shot(d, "05-admin-assigned")
     sign_out(d, stack)
@@ -205,16 +216,16 @@ def test_ticket_journey(stack, driver):
     d.find_element(By.LINK_TEXT, title).click()
     assert offered(d) == ["In Progress"]
     status_button(d, "In Progress").click()
-    assert "status has been updated" in flash(d), hint(d)
+    assert "status has been updated" in flash(d, "status has been updated"), hint(d)
     assert status_badge(d) == "In Progress"
     d.find_element(By.ID, "message").send_keys(
         "Found it: the PDF worker was stuck.\nPlease try again.")
     d.find_element(By.CSS_SELECTOR, "#form-reply button[type=submit]").click()
-    assert "Your reply has been added." in flash(d), hint(d)
+    assert "Your reply has been added." in flash(d, "Your reply has been added."), hint(d)
     d.find_element(By.ID, "message").send_keys("Restarted worker " + secret)
     d.find_element(By.ID, "is_internal").click()
     d.find_element(By.CSS_SELECTOR, "#form-reply button[type=submit]").click()
-    assert "Internal note added." in flash(d), hint(d)
+    assert "Internal note added." in flash(d, "Internal note added."), hint(d)
     notes = d.find_elements(By.CSS_SELECTOR, ".post-internal")
     assert len(notes) == 1 and secret in notes[0].text
     assert "Internal note" in notes[0].text
@@ -233,7 +244,7 @@ def test_ticket_journey(stack, driver):
     assert offered(d) == ["Closed", "In Progress"]
     status_button(d, "Closed").click()
     assert status_badge(d) == "Closed", hint(d)
-    assert "status has been updated" in flash(d)
+    assert "status has been updated" in flash(d, "status has been updated")
     assert d.find_elements(By.ID, "form-reply") == []
     assert d.find_elements(By.ID, "form-status") == []
     shot(d, "08-client-closed")
