@@ -3,15 +3,13 @@ client opens a ticket through the form, the admin assigns it to an agent,
 the agent starts it, replies (and leaves an internal note) and resolves
 it, and the client reads the answer and closes it.  Screenshots go to
 tests/out/screenshots/tickets-*.png.  Skipped (not failed) without
-/usr/bin/chromium.  Starts its own stack ("browser-tickets").
+/usr/bin/chromium.  Shares the browser stack (conftest.py).
 
 Run: /usr/bin/python3 -m pytest -q tests/browser/test_tickets_journey.py
 """
 import os
 import re
-import shutil
 import sys
-import tempfile
 import uuid
 
 import pytest
@@ -22,46 +20,11 @@ sys.path.insert(0, os.path.join(HERE, "..", "http"))
 import stack as stackmod  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
 SHOTS = os.path.join(stackmod.OUT, "screenshots")
 PASSWORD = "Br0wser-Tickets"
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM),
                                 reason="no /usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def stack():
-    st = None
-    try:
-        st = stackmod.start_stack("browser-tickets")
-        yield st
-    finally:
-        if st is not None:
-            st.stop()
-
-
-@pytest.fixture
-def driver():
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="ssts-chromium-")
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for a in ["--headless=new", "--no-sandbox", "--disable-gpu",
-              "--disable-dev-shm-usage", "--disable-background-networking",
-              "--disable-component-update", "--disable-sync",
-              "--no-first-run", "--ignore-certificate-errors",
-              "--window-size=1280,900", "--user-data-dir=" + profile]:
-        opts.add_argument(a)
-    d = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
-    d.set_page_load_timeout(30)
-    try:
-        yield d
-    finally:
-        d.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def register(st, name, role="client"):
