@@ -34,6 +34,8 @@ static const struct field_spec fields[K__MAX] = {
 	/* K_NOTE */	 { "note", VALID_TEXT, 0, 1000, 0, 0, 0 },
 };
 
+#define HISTORY_MAX	100	/* audit rows on the ticket page */
+
 /* The "sort" values, in enum tk_sort order. */
 static const char *const sorts[TK_SORT__MAX] = {
 	"created", "updated", "priority", "status"
@@ -48,13 +50,6 @@ static const char *const refused[TK__MAX] = {
 	[TK_CLOSED] =		"ticket_closed",
 	[TK_BADAGENT] =		"bad_assignee",
 };
-
-/* NULL for an absent or empty value: the model's "not given". */
-static const char *
-nz(const struct field *f)
-{
-	return f->valid && f->str != NULL && f->str[0] != '\0' ? f->str : NULL;
-}
 
 static const char *
 jstr(const cJSON *o, const char *key)
@@ -91,13 +86,13 @@ done(struct req *r, enum tk_result rc, const char *flash)
 static int
 list_filter(struct field *f, size_t bad, struct tk_filter *t)
 {
-	const char	*s = nz(&f[K_SORT]), *o = nz(&f[K_ORDER]);
+	const char	*s = field_value(&f[K_SORT]), *o = field_value(&f[K_ORDER]);
 	size_t		 i;
 
-	*t = (struct tk_filter){ .q = nz(&f[K_Q]), .limit = 20,
-	    .status = nz(&f[K_FSTATUS]), .priority_id = nz(&f[K_PRIORITY]),
-	    .category_id = nz(&f[K_CATEGORY]),
-	    .assigned_to = nz(&f[K_ASSIGNED]) };
+	*t = (struct tk_filter){ .q = field_value(&f[K_Q]), .limit = 20,
+	    .status = field_value(&f[K_FSTATUS]), .priority_id = field_value(&f[K_PRIORITY]),
+	    .category_id = field_value(&f[K_CATEGORY]),
+	    .assigned_to = field_value(&f[K_ASSIGNED]) };
 	if (t->status != NULL && !tk_status_valid(t->status))
 		f[K_FSTATUS].err = "is not a known status", bad++;
 	for (i = 0; s != NULL && i < TK_SORT__MAX; i++)
@@ -108,7 +103,7 @@ list_filter(struct field *f, size_t bad, struct tk_filter *t)
 	if (o != NULL && strcmp(o, "asc") != 0 && strcmp(o, "desc") != 0)
 		f[K_ORDER].err = "must be ascending or descending", bad++;
 	t->asc = o != NULL && strcmp(o, "asc") == 0;
-	t->page = nz(&f[K_PAGE]) != NULL ? f[K_PAGE].num : 1;
+	t->page = field_value(&f[K_PAGE]) != NULL ? f[K_PAGE].num : 1;
 	return bad == 0;
 }
 
@@ -151,8 +146,8 @@ h_new(struct req *r)
 	size_t		 n = strcmp(r->method, "POST") == 0 ? K_Q : 0;
 
 	if (n > 0 && req_fields(r, fields, n, f) == 0 && (rc = tk_create(r,
-	    f[K_TITLE].str, f[K_DESC].str, nz(&f[K_CATEGORY]),
-	    nz(&f[K_PRIORITY]), &t, &bad)) == TK_OK) {
+	    f[K_TITLE].str, f[K_DESC].str, field_value(&f[K_CATEGORY]),
+	    field_value(&f[K_PRIORITY]), &t, &bad)) == TK_OK) {
 		resp_flash(r, "ticket_created");
 		resp_redirect(r, arena_printf(&r->arena, "/tickets/%s",
 		    jstr(t, "id")));
@@ -180,7 +175,7 @@ ticket_page(struct req *r, enum key first, size_t n, struct field *f,
     const char *form)
 {
 	struct page	*p;
-	cJSON		*t;
+	cJSON		*t, *h;
 	enum tk_result	 rc;
 	int		 open;
 
@@ -192,6 +187,8 @@ ticket_page(struct req *r, enum key first, size_t n, struct field *f,
 	}
 	p = page_new(r, jstr(t, "title"));
 	page_set_json(p, "Ticket", t);
+	if (tk_history(r, r->params[0], HISTORY_MAX, &h) == TK_OK)
+		page_set_json(p, "History", h);
 	open = strcmp(jstr(t, "status"), "Closed") != 0;
 	page_set(p, "Can.reply", open ? "1" : NULL);
 	page_set(p, "Can.internal", r->user.role >= ROLE_AGENT ? "1" : NULL);
@@ -248,8 +245,8 @@ h_update(struct req *r)
 		pt.title = f[K_TITLE].str;
 		pt.description = f[K_DESC].str;
 		pt.set_category = pt.set_priority = 1;	/* "" clears */
-		pt.category_id = nz(&f[K_CATEGORY]);
-		pt.priority_id = nz(&f[K_PRIORITY]);
+		pt.category_id = field_value(&f[K_CATEGORY]);
+		pt.priority_id = field_value(&f[K_PRIORITY]);
 	} else
 		pt.status = f[K_STATUS].str;
 	done(r, tk_update(r, r->params[0], &pt, &out, &bad), edit ?
@@ -266,7 +263,7 @@ h_assign(struct req *r)
 
 	if (!ticket_page(r, K_AGENT, 2, f, "assign"))
 		return;
-	rc = tk_assign(r, r->params[0], nz(&f[K_AGENT]), nz(&f[K_NOTE]), &out,
+	rc = tk_assign(r, r->params[0], field_value(&f[K_AGENT]), field_value(&f[K_NOTE]), &out,
 	    &made);
 	done(r, rc, made ? "ticket_assigned" : "ticket_unassigned");
 }

@@ -51,13 +51,6 @@ static const struct field_spec comment_fields[2] = {
 	{ "is_internal", VALID_BOOL, 0, 5, 0, 0, 0 },
 };
 
-/* A valid, non-empty value, or NULL. */
-static const char *
-val(const struct field *f)
-{
-	return (f->valid && f->str != NULL && *f->str != '\0') ? f->str : NULL;
-}
-
 static int
 pick(const char *s, const char *const *names, int n, int def)
 {
@@ -102,13 +95,13 @@ api_list(struct req *r)
 	int		 sort, order;
 
 	req_fields(r, list_fields, L__MAX, f);
-	sort = pick(val(&f[L_SORT]), sorts, 4, 0);
-	order = pick(val(&f[L_ORDER]), orders, 2, 0);
+	sort = pick(field_value(&f[L_SORT]), sorts, 4, 0);
+	order = pick(field_value(&f[L_ORDER]), orders, 2, 0);
 	if (sort < 0)
 		f[L_SORT].err = "must be created, updated, priority or status";
 	if (order < 0)
 		f[L_ORDER].err = "must be asc or desc";
-	if (val(&f[L_STATUS]) && !tk_status_valid(val(&f[L_STATUS])))
+	if (field_value(&f[L_STATUS]) && !tk_status_valid(field_value(&f[L_STATUS])))
 		f[L_STATUS].err = "must be Open, In Progress, Resolved or Closed";
 	if (f[L_STATUS].err || f[L_PRIO].err || f[L_CAT].err ||
 	    f[L_ASSIGNED].err || f[L_Q].err || f[L_SORT].err ||
@@ -117,15 +110,15 @@ api_list(struct req *r)
 		return;
 	}
 	memset(&flt, 0, sizeof(flt));
-	flt.status = val(&f[L_STATUS]);
-	flt.priority_id = val(&f[L_PRIO]);
-	flt.category_id = val(&f[L_CAT]);
-	flt.assigned_to = val(&f[L_ASSIGNED]);
-	flt.q = val(&f[L_Q]);
+	flt.status = field_value(&f[L_STATUS]);
+	flt.priority_id = field_value(&f[L_PRIO]);
+	flt.category_id = field_value(&f[L_CAT]);
+	flt.assigned_to = field_value(&f[L_ASSIGNED]);
+	flt.q = field_value(&f[L_Q]);
 	flt.sort = (enum tk_sort)sort;
 	flt.asc = order == 1;
-	flt.page = val(&f[L_PAGE]) ? f[L_PAGE].num : 1;
-	flt.limit = val(&f[L_LIMIT]) ? f[L_LIMIT].num : 50;
+	flt.page = field_value(&f[L_PAGE]) ? f[L_PAGE].num : 1;
+	flt.limit = field_value(&f[L_LIMIT]) ? f[L_LIMIT].num : 50;
 	if ((rc = tk_list(r, &flt, &out)) != TK_OK)
 		fail(r, rc, NULL);
 	else
@@ -144,8 +137,8 @@ api_create(struct req *r)
 		resp_validation(r, create_fields, T__MAX, f);
 		return;
 	}
-	rc = tk_create(r, f[T_TITLE].str, f[T_DESC].str, val(&f[T_CAT]),
-	    val(&f[T_PRIO]), &out, &bad);
+	rc = tk_create(r, f[T_TITLE].str, f[T_DESC].str, field_value(&f[T_CAT]),
+	    field_value(&f[T_PRIO]), &out, &bad);
 	if (rc != TK_OK)
 		fail(r, rc, bad);
 	else
@@ -159,6 +152,19 @@ api_get(struct req *r)
 	enum tk_result	 rc;
 
 	if ((rc = tk_get(r, r->params[0], &out)) != TK_OK)
+		fail(r, rc, NULL);
+	else
+		resp_json(r, 200, out);
+}
+
+/* The ticket's audit trail (moves to the reports group with /api/audit). */
+static void
+api_history(struct req *r)
+{
+	cJSON		*out;
+	enum tk_result	 rc;
+
+	if ((rc = tk_history(r, r->params[0], 0, &out)) != TK_OK)
 		fail(r, rc, NULL);
 	else
 		resp_json(r, 200, out);
@@ -190,13 +196,13 @@ api_update(struct req *r)
 		return;
 	}
 	memset(&pa, 0, sizeof(pa));
-	pa.title = val(&f[T_TITLE]);
-	pa.description = val(&f[T_DESC]);
+	pa.title = field_value(&f[T_TITLE]);
+	pa.description = field_value(&f[T_DESC]);
 	pa.status = raw_status(r, &f[T_STATUS]);
 	pa.set_category = f[T_CAT].present;
-	pa.category_id = val(&f[T_CAT]);
+	pa.category_id = field_value(&f[T_CAT]);
 	pa.set_priority = f[T_PRIO].present;
-	pa.priority_id = val(&f[T_PRIO]);
+	pa.priority_id = field_value(&f[T_PRIO]);
 	if ((rc = tk_update(r, r->params[0], &pa, &out, &bad)) != TK_OK)
 		fail(r, rc, bad);
 	else
@@ -229,7 +235,7 @@ api_assign(struct req *r)
 		resp_validation(r, assign_fields, 2, f);
 		return;
 	}
-	rc = tk_assign(r, r->params[0], falsy ? NULL : f[0].str, val(&f[1]),
+	rc = tk_assign(r, r->params[0], falsy ? NULL : f[0].str, field_value(&f[1]),
 	    &out, &created);
 	if (rc != TK_OK)
 		fail(r, rc, NULL);
@@ -263,6 +269,7 @@ static const struct route routes[] = {
 	{ "PATCH", "/api/tickets/:id", PERM_USER, api_update },
 	{ "POST", "/api/tickets/:id/assign", PERM_ADMIN, api_assign },
 	{ "POST", "/api/tickets/:id/comments", PERM_USER, api_comment },
+	{ "GET", "/api/audit/ticket/:id", PERM_USER, api_history },
 };
 
 int

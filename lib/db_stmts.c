@@ -36,6 +36,11 @@
 	"(" role " = 'admin' OR t.created_by = " uid "::bigint OR (" role \
 	" = 'agent' AND EXISTS (SELECT 1 FROM ticket_assignments v " \
 	"WHERE v.ticket_id = t.id AND v.agent_id = " uid "::bigint)))"
+/* The name of row "id" (JSON text, may be null or junk) of a small table. */
+#define NAME_OF(table, id) "(SELECT n_.name FROM " table " n_ WHERE n_.id =" \
+	" CASE WHEN (" id ") ~ '^[0-9]{1,18}$' THEN (" id ")::bigint END)"
+/* A field's old or new value in an "updated" audit payload. */
+#define CHANGE(field, end) "a.payload#>>'{changes," field "," end "}'"
 /* The list's visibility: admins see all; others by creator or assignment. */
 #define LIST_VISIBLE "($1 = 'admin' OR t.id IN (SELECT x.id FROM tickets x" \
 	" WHERE x.created_by = $2::bigint UNION ALL SELECT v.ticket_id" \
@@ -203,6 +208,35 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  " m.ticket_id::text, 'user_id', m.user_id::text, 'message', m.message,"
 	  " 'is_internal', m.is_internal, 'created_at', " ISO("m.created_at")
 	  ", 'user', " USER_JSON("m.user_id") ")::text, m.id FROM m", 4 },
+	/*
+	 * STMT_TK_HISTORY: the ticket's audit rows, newest first, at most $4
+	 * (NULL = all); no row if the ticket is not visible.  Clients never get
+	 * the rows of internal notes.  "labels" names the users, categories
+	 * and priorities the payload refers to by id, for the pages.
+	 */
+	{ "tk_history",
+	  "SELECT coalesce((SELECT json_agg(h.j ORDER BY h.created_at DESC,"
+	  " h.id DESC) FROM (SELECT a.id, a.created_at, json_build_object("
+	  "'id', a.id::text, 'entity_type', a.entity_type, 'entity_id',"
+	  " a.entity_id::text, 'action', a.action, 'performed_by',"
+	  " a.performed_by::text, 'payload', a.payload, 'created_at', "
+	  ISO("a.created_at") ", 'performer', (SELECT json_build_object('id',"
+	  " u.id::text, 'name', u.name, 'email', u.email, 'role', u.role)"
+	  " FROM users u WHERE u.id = a.performed_by), 'labels', CASE a.action"
+	  " WHEN 'assigned' THEN json_build_object("
+	  "'old_agent', " NAME_OF("users", "a.payload->>'old_agent_id'") ", "
+	  "'new_agent', " NAME_OF("users", "a.payload->>'new_agent_id'") ")"
+	  " WHEN 'updated' THEN json_build_object("
+	  "'category_from', " NAME_OF("categories", CHANGE("category_id", "from"))
+	  ", 'category_to', " NAME_OF("categories", CHANGE("category_id", "to"))
+	  ", 'priority_from', " NAME_OF("priorities", CHANGE("priority_id", "from"))
+	  ", 'priority_to', " NAME_OF("priorities", CHANGE("priority_id", "to"))
+	  ") END) j FROM audit_logs a WHERE a.entity_type = 'ticket'"
+	  " AND a.entity_id = t.id AND ($2 <> 'client' OR a.action <> 'commented'"
+	  " OR a.payload->>'is_internal' = 'false')"
+	  " ORDER BY a.created_at DESC, a.id DESC LIMIT $4::bigint) h),"
+	  " '[]'::json)::text FROM tickets t WHERE t.id = $1 AND "
+	  TICKET_VISIBLE("$2", "$3"), 4 },
 	/* STMT_CATEGORY_LIST */
 	{ "category_list",
 	  "SELECT coalesce(json_agg(json_build_object('id', id, 'name', name,"

@@ -82,6 +82,12 @@ req_fields(struct req *r, const struct field_spec *specs, size_t n,
 	return bad;
 }
 
+const char *
+field_value(const struct field *f)
+{
+	return f->valid && f->str != NULL && f->str[0] != '\0' ? f->str : NULL;
+}
+
 /* The current time as ISO-8601 UTC with milliseconds, e.g. for health. */
 void
 iso_now(char out[32])

@@ -313,6 +313,8 @@ const struct kv	*req_param(const struct req *, const char *key);
  */
 size_t		 req_fields(struct req *, const struct field_spec *, size_t n,
 		    struct field *out);
+/* A valid, non-empty value, or NULL (the models' "not given"). */
+const char	*field_value(const struct field *);
 void		*req_own(struct req *, cJSON *);	/* freed at req_finish */
 
 /* Output (lib/resp.c). */

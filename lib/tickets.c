@@ -187,6 +187,28 @@ tk_get(struct req *r, int64_t id, cJSON **out)
 	return *out ? TK_OK : TK_DB;
 }
 
+/* The ticket's audit trail for the caller; limit 0 = all rows. */
+enum tk_result
+tk_history(struct req *r, int64_t id, int64_t limit, cJSON **out)
+{
+	char		 tid[24], uid[24], lim[24];
+	const char	*p[4];
+	struct rows	 rs;
+
+	snprintf(tid, sizeof(tid), "%lld", (long long)id);
+	snprintf(lim, sizeof(lim), "%lld", (long long)limit);
+	p[0] = tid;
+	p[1] = role_name(r->user.role);
+	p[2] = uid_text(r, uid);
+	p[3] = limit > 0 ? lim : NULL;
+	if (db_run(r, STMT_TK_HISTORY, p, &rs) != CORE_OK)
+		return TK_DB;
+	if (rs.n != 1)
+		return TK_NOTFOUND;
+	*out = own_json(r, ROW(&rs, 0, 0));
+	return *out ? TK_OK : TK_DB;
+}
+
 /* One list item by id, for the answers of create and update. */
 static enum tk_result
 tk_item(struct req *r, const char *tid, cJSON **out)

@@ -62,6 +62,9 @@ int		 tk_result_status(enum tk_result);	/* HTTP status */
 enum tk_result	 tk_list(struct req *, const struct tk_filter *, cJSON **out);
 /* The detail object (comments, attachments, assignments). */
 enum tk_result	 tk_get(struct req *, int64_t id, cJSON **out);
+/* The ticket's audit rows, newest first (at most limit; 0 = all). */
+enum tk_result	 tk_history(struct req *, int64_t id, int64_t limit,
+		    cJSON **out);
 /* On TK_INVALID, *bad names the field ("category_id" or "priority_id"). */
 enum tk_result	 tk_create(struct req *, const char *title, const char *desc,
 		    const char *category_id, const char *priority_id, cJSON **out,

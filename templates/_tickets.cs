@@ -23,6 +23,11 @@ def:when(ts) ?><time datetime="<?cs var:ts ?>"><?cs var:string.slice(ts, 0, 10) 
 	var:string.slice(ts, 11, 16) ?><span class="tz"> UTC</span></time><?cs
 /def ?><?cs
 
+# A name from an audit row's labels, or what its id became. ?><?cs
+def:label(name, id) ?><?cs if:name ?><?cs var:name ?><?cs
+	elif:id ?>#<?cs var:id ?> (deleted)<?cs else ?>none<?cs /if ?><?cs
+/def ?><?cs
+
 # The list's URL for page pg, keeping the current filters (Form.*). ?><?cs
 def:list_url(pg) ?>/tickets?<?cs
 	if:Form.q ?>q=<?cs var:url_escape(Form.q) ?>&amp;<?cs /if ?><?cs

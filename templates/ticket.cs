@@ -178,7 +178,33 @@ else ?><?cs set:Edit.agent = Ticket.ticket_assignments.0.agent_id ?><?cs /if ?>
 
 <section class="card history" aria-labelledby="history-title">
 <h2 class="card-title" id="history-title">History</h2>
-<p class="muted">A record of every change to this ticket will appear here.</p>
+<?cs if:subcount(History) > 0 ?>
+<ol class="timeline">
+<?cs each:h = History ?>
+<li class="event event-<?cs var:h.action ?><?cs if:h.payload.is_internal ?> event-internal<?cs /if ?>">
+<p class="event-what"><strong><?cs if:h.performer.name ?><?cs var:h.performer.name ?><?cs else ?>Someone<?cs /if ?></strong> <?cs
+if:h.action == "created" ?>opened the ticket<?cs
+elif:h.action == "updated" ?><?cs each:c = h.payload.changes ?><?cs if:!first(c) ?>, <?cs /if ?><?cs
+	if:name(c) == "status" ?>moved it from <?cs var:c.from ?> to <?cs var:c.to ?><?cs
+	elif:name(c) == "title" ?>renamed it to &ldquo;<?cs var:c.to ?>&rdquo;<?cs
+	elif:name(c) == "description" ?>edited the description<?cs
+	elif:name(c) == "category_id" ?>changed the category from <?cs call:label(h.labels.category_from, c.from) ?> to <?cs call:label(h.labels.category_to, c.to) ?><?cs
+	elif:name(c) == "priority_id" ?>changed the priority from <?cs call:label(h.labels.priority_from, c.from) ?> to <?cs call:label(h.labels.priority_to, c.to) ?><?cs
+	else ?>changed <?cs var:name(c) ?><?cs /if ?><?cs /each ?><?cs
+elif:h.action == "assigned" ?><?cs if:h.payload.new_agent_id ?>assigned it to <?cs call:label(h.labels.new_agent, h.payload.new_agent_id) ?><?cs if:h.payload.old_agent_id ?> (was <?cs call:label(h.labels.old_agent, h.payload.old_agent_id) ?>)<?cs /if ?><?cs else ?>removed the assignment<?cs if:h.payload.old_agent_id ?> of <?cs call:label(h.labels.old_agent, h.payload.old_agent_id) ?><?cs /if ?><?cs /if ?><?cs
+elif:h.action == "commented" ?><?cs if:h.payload.is_internal ?>added an <span class="badge badge-internal">internal note</span><?cs else ?>replied<?cs /if ?><?cs
+elif:h.action == "attachment_uploaded" ?>attached <?cs var:h.payload.filename ?><?cs
+else ?><?cs var:h.action ?><?cs /if ?></p>
+<?cs if:h.action == "commented" && h.payload.message_preview ?><p class="event-detail"><?cs var:h.payload.message_preview ?></p><?cs
+elif:h.action == "assigned" && h.payload.note && User.role != "client" ?><p class="event-detail"><?cs var:h.payload.note ?></p><?cs /if ?>
+<span class="event-time"><?cs call:when(h.created_at) ?></span>
+</li>
+<?cs /each ?>
+</ol>
+<?cs if:subcount(History) >= 100 ?><p class="muted">Showing the latest 100 entries.</p><?cs /if ?>
+<?cs else ?>
+<p class="muted">Nothing has been recorded for this ticket yet.</p>
+<?cs /if ?>
 </section>
 </div>
 <?cs include:"_footer.cs" ?>

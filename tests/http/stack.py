@@ -19,7 +19,8 @@ import time
 import requests
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-OUT = os.path.join(ROOT, "tests", "out")
+# SSTS_TEST_OUT lets two runs (e.g. two people on one machine) not collide.
+OUT = os.environ.get("SSTS_TEST_OUT") or os.path.join(ROOT, "tests", "out")
 STACK_SH = os.environ.get("SSTS_STACK_SCRIPT",
                           os.path.join(ROOT, "nginx", "stack.sh"))
 PG_SH = os.path.join(ROOT, "sql", "pg.sh")
