@@ -12,7 +12,7 @@ CSTD	 = -std=c17 -D_GNU_SOURCE
 WARN	 = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Werror=format-security -Wshadow -Wvla
 OPT	?= -O2 -g
-PKGS	 = libcjson libsodium libpq fcgi libcrypto
+PKGS	 = libcjson libsodium libpq fcgi libcrypto libmagic
 CPPFLAGS_ALL = -Ilib -I/usr/include/ClearSilver $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
 	   -lneo_cgi -lneo_cs -lneo_utl -lz
@@ -22,6 +22,7 @@ CFLAGS_ALL = $(CSTD) $(WARN) $(OPT) $(CPPFLAGS_ALL) $(EXTRA_CFLAGS)
 
 LIBOBJS	 = \
 	account.o \
+	attach.o \
 	audit.o \
 	arena.o \
 	b64url.o \
@@ -32,6 +33,7 @@ LIBOBJS	 = \
 	cors.o \
 	db.o \
 	db_stmts.o \
+	filename.o \
 	fields.o \
 	form.o \
 	gate.o \
@@ -40,17 +42,21 @@ LIBOBJS	 = \
 	jwt.o \
 	kv.o \
 	log.o \
+	multipart.o \
 	page.o \
 	pw.o \
 	req.o \
 	resp.o \
 	sess.o \
+	sniff.o \
 	tickets.o \
 	tmpl.o \
 	util.o \
-	valid.o
+	valid.o \
+	vault.o
 
 GROUPS	 = \
+	attachments \
 	auth \
 	desk \
 	tickets
@@ -65,7 +71,7 @@ BINS	 = $(addprefix $(BUILD)/cgi-bin/,$(GROUPS) $(TOOLS))
 # Debian packages: what `make run` needs, and what `make test` adds.
 DEPS_RUN = gcc make pkg-config libfcgi-dev libfcgi-bin spawn-fcgi multiwatch \
 	   nginx libcjson-dev libsodium-dev libssl-dev libpq-dev postgresql-15 \
-	   clearsilver-dev zlib1g-dev openssl curl acl
+	   clearsilver-dev zlib1g-dev libmagic-dev openssl curl acl
 DEPS_TEST = $(DEPS_RUN) libcmocka-dev clang-14 libclang-rt-14-dev valgrind \
 	   python3 python3-pytest python3-requests python3-selenium chromium \
 	   chromium-driver wrk

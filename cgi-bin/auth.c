@@ -253,19 +253,19 @@ page_logout(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/", PERM_PUBLIC, page_index },
-	{ "GET", "/dashboard", PERM_USER, page_dashboard },
-	{ "GET", "/login", PERM_PUBLIC, page_form_get },
-	{ "POST", "/login", PERM_PUBLIC, page_login_post },
-	{ "GET", "/register", PERM_PUBLIC, page_form_get },
-	{ "POST", "/register", PERM_PUBLIC, page_register_post },
-	{ "POST", "/logout", PERM_PUBLIC, page_logout },
-	{ "GET", "/healthz", PERM_PUBLIC, health_db },
-	{ "GET", "/api", PERM_PUBLIC, health_api_info },
-	{ "GET", "/api/health", PERM_PUBLIC, health_api },
-	{ "POST", "/api/auth/register", PERM_PUBLIC, api_register },
-	{ "POST", "/api/auth/login", PERM_PUBLIC, api_login },
-	{ "POST", "/api/auth/logout", PERM_USER, api_logout },
+	{ "GET", "/", PERM_PUBLIC, page_index, 0 },
+	{ "GET", "/dashboard", PERM_USER, page_dashboard, 0 },
+	{ "GET", "/login", PERM_PUBLIC, page_form_get, 0 },
+	{ "POST", "/login", PERM_PUBLIC, page_login_post, 0 },
+	{ "GET", "/register", PERM_PUBLIC, page_form_get, 0 },
+	{ "POST", "/register", PERM_PUBLIC, page_register_post, 0 },
+	{ "POST", "/logout", PERM_PUBLIC, page_logout, 0 },
+	{ "GET", "/healthz", PERM_PUBLIC, health_db, 0 },
+	{ "GET", "/api", PERM_PUBLIC, health_api_info, 0 },
+	{ "GET", "/api/health", PERM_PUBLIC, health_api, 0 },
+	{ "POST", "/api/auth/register", PERM_PUBLIC, api_register, 0 },
+	{ "POST", "/api/auth/login", PERM_PUBLIC, api_login, 0 },
+	{ "POST", "/api/auth/logout", PERM_USER, api_logout, 0 },
 };
 
 int

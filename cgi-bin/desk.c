@@ -270,14 +270,14 @@ h_assign(struct req *r)
 
 /* /tickets/new before /tickets/:id, which would take "new" for an id. */
 static const struct route routes[] = {
-	{ "GET", "/tickets", PERM_USER, h_list },
-	{ "GET", "/tickets/new", PERM_USER, h_new },
-	{ "POST", "/tickets/new", PERM_USER, h_new },
-	{ "GET", "/tickets/:id", PERM_USER, h_show },
-	{ "POST", "/tickets/:id/comments", PERM_USER, h_comment },
-	{ "POST", "/tickets/:id/status", PERM_USER, h_update },
-	{ "POST", "/tickets/:id/edit", PERM_USER, h_update },
-	{ "POST", "/tickets/:id/assign", PERM_ADMIN, h_assign },
+	{ "GET", "/tickets", PERM_USER, h_list, 0 },
+	{ "GET", "/tickets/new", PERM_USER, h_new, 0 },
+	{ "POST", "/tickets/new", PERM_USER, h_new, 0 },
+	{ "GET", "/tickets/:id", PERM_USER, h_show, 0 },
+	{ "POST", "/tickets/:id/comments", PERM_USER, h_comment, 0 },
+	{ "POST", "/tickets/:id/status", PERM_USER, h_update, 0 },
+	{ "POST", "/tickets/:id/edit", PERM_USER, h_update, 0 },
+	{ "POST", "/tickets/:id/assign", PERM_ADMIN, h_assign, 0 },
 };
 
 int

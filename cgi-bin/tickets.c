@@ -263,13 +263,13 @@ api_comment(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/api/tickets", PERM_USER, api_list },
-	{ "POST", "/api/tickets", PERM_USER, api_create },
-	{ "GET", "/api/tickets/:id", PERM_USER, api_get },
-	{ "PATCH", "/api/tickets/:id", PERM_USER, api_update },
-	{ "POST", "/api/tickets/:id/assign", PERM_ADMIN, api_assign },
-	{ "POST", "/api/tickets/:id/comments", PERM_USER, api_comment },
-	{ "GET", "/api/audit/ticket/:id", PERM_USER, api_history },
+	{ "GET", "/api/tickets", PERM_USER, api_list, 0 },
+	{ "POST", "/api/tickets", PERM_USER, api_create, 0 },
+	{ "GET", "/api/tickets/:id", PERM_USER, api_get, 0 },
+	{ "PATCH", "/api/tickets/:id", PERM_USER, api_update, 0 },
+	{ "POST", "/api/tickets/:id/assign", PERM_ADMIN, api_assign, 0 },
+	{ "POST", "/api/tickets/:id/comments", PERM_USER, api_comment, 0 },
+	{ "GET", "/api/audit/ticket/:id", PERM_USER, api_history, 0 },
 };
 
 int

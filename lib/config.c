@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "vault.h"
 
 static struct config	 config;
 const struct config	*cfg;
@@ -78,6 +79,26 @@ config_dummy_hash(struct config *c)
 	return pw_hash((char *)c->dummy_hash, hex) == 0;
 }
 
+static int
+config_uploads(struct config *c)
+{
+	static char	 dir[4096];
+	int64_t		 mb;
+
+	c->upload_dir = env_or("UPLOAD_DIR", NULL);
+	if (c->upload_dir == NULL && snprintf(dir, sizeof(dir), "%s/uploads",
+	    env_or("SSTS_VAR", "var")) < (int)sizeof(dir))
+		c->upload_dir = dir;
+	if (parse_int64(env_or("SSTS_MAX_UPLOAD_MB", "10"), 1, 1024, &mb)
+	    != 0) {
+		fprintf(stderr, "%s: SSTS_MAX_UPLOAD_MB must be 1..1024\n",
+		    c->group);
+		return 0;
+	}
+	c->max_upload = mb * 1024 * 1024;
+	return c->upload_dir != NULL;
+}
+
 /* Fills the configuration; returns 0 (and says why on stderr) on failure. */
 int
 config_load(const char *group)
@@ -96,8 +117,9 @@ config_load(const char *group)
 		return 0;
 	}
 	c->session_ttl = hours * 3600;
-	if (!config_secrets(c) || !config_dummy_hash(c))
+	if (!config_uploads(c) || !config_secrets(c) || !config_dummy_hash(c))
 		return 0;
+	vault_key(c->enc_key, c->att_key);
 	cfg = c;
 	return 1;
 }

@@ -237,6 +237,27 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  " ORDER BY a.created_at DESC, a.id DESC LIMIT $4::bigint) h),"
 	  " '[]'::json)::text FROM tickets t WHERE t.id = $1 AND "
 	  TICKET_VISIBLE("$2", "$3"), 4 },
+	/* STMT_AT_TICKET: the status of a ticket the caller may see, locked
+	 * against a concurrent close while a file is attached */
+	{ "at_ticket",
+	  "SELECT t.status FROM tickets t WHERE t.id = $1 AND "
+	  TICKET_VISIBLE("$2", "$3") " FOR SHARE OF t", 3 },
+	/* STMT_AT_INSERT: the new row as the API answers it, and its id */
+	{ "at_insert",
+	  "WITH f AS (INSERT INTO attachments (ticket_id, file_key, filename,"
+	  " content_type, size_bytes, uploaded_by) VALUES ($1, $2, $3, $4, $5,"
+	  " $6) RETURNING *) SELECT json_build_object('id', f.id::text,"
+	  " 'ticket_id', f.ticket_id::text, 'file_key', f.file_key, 'filename',"
+	  " f.filename, 'content_type', f.content_type, 'size_bytes',"
+	  " f.size_bytes::text, 'uploaded_by', f.uploaded_by::text,"
+	  " 'created_at', " ISO("f.created_at") ")::text, f.id FROM f", 6 },
+	/* STMT_AT_GET: a file whose ticket the caller may see */
+	{ "at_get",
+	  "SELECT f.file_key, f.filename, f.content_type, f.size_bytes,"
+	  " f.ticket_id FROM attachments f JOIN tickets t ON t.id = f.ticket_id"
+	  " WHERE f.id = $1 AND " TICKET_VISIBLE("$2", "$3"), 3 },
+	/* STMT_AT_KNOWN: does a stored file have its row? (the sweep) */
+	{ "at_known", "SELECT 1 FROM attachments WHERE file_key = $1", 1 },
 	/* STMT_CATEGORY_LIST */
 	{ "category_list",
 	  "SELECT coalesce(json_agg(json_build_object('id', id, 'name', name,"

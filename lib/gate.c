@@ -133,6 +133,10 @@ gate_input(struct req *r)
 		    "Request body too large" : "Malformed request");
 		return 0;
 	}
+	if (r->body_stream && !(r->route->flags & ROUTE_UPLOAD)) {
+		resp_error(r, 415, "Unsupported content type");
+		return 0;
+	}
 	has_body = strcmp(r->method, "GET") != 0 &&
 	    strcmp(r->method, "HEAD") != 0;
 	/* Fields come from the query on GET, from the body otherwise. */
@@ -141,7 +145,7 @@ gate_input(struct req *r)
 		resp_error(r, 400, "Malformed query string");
 		return 0;
 	}
-	if (!has_body)
+	if (!has_body || r->body_stream)	/* the upload handler reads it */
 		return 1;
 	if (!body_kind_ok(r, &rc)) {
 		resp_error(r, 415, "Unsupported content type");
@@ -236,11 +240,22 @@ csrf_prepare(struct req *r, int create)
 	csrf_make(r, r->csrf, seed);
 }
 
+int
+req_csrf_ok(struct req *r)
+{
+	const struct kv	*tok = kv_find(&r->in, "csrf");
+
+	if (kv_count(&r->in, "csrf") != 1 || tok->val == NULL ||
+	    !csrf_ok(r, tok->val))
+		return 0;
+	r->csrf_pending = 0;
+	return 1;
+}
+
 /* Same-origin and token checks for state-changing page requests. */
 static int
 gate_csrf(struct req *r)
 {
-	const struct kv	*tok;
 	const char	*want;
 
 	if (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0)
@@ -257,9 +272,13 @@ gate_csrf(struct req *r)
 		if (want == NULL || strcmp(r->origin, want) != 0)
 			goto deny;
 	}
-	tok = kv_find(&r->in, "csrf");
-	if (kv_count(&r->in, "csrf") != 1 || tok->val == NULL ||
-	    !csrf_ok(r, tok->val))
+	/* An upload's token is a part of its body: lib/attach.c checks it
+	 * before it keeps anything. */
+	if (r->body_stream) {
+		r->csrf_pending = 1;
+		return 1;
+	}
+	if (!req_csrf_ok(r))
 		goto deny;
 	return 1;
 deny:

@@ -9,6 +9,7 @@
 
 #define REQ_ARENA_CAP	(16u * 1024 * 1024)	/* bytes per request */
 #define REQ_BODY_MAX	(1024u * 1024)		/* non-upload bodies */
+#define REQ_UPLOAD_OVERHEAD (64 * 1024)		/* multipart framing and fields */
 
 int	 config_load(const char *group);
 /* lib/kv.c: appends a pair (arena copies are the caller's). */

@@ -47,6 +47,17 @@ static const struct flash flashes[] = {
 	    "current status." },
 	{ "ticket_closed", "error", "This ticket is closed. An admin can "
 	    "reopen it." },
+	{ "attachment_added", "success", "The file has been attached." },
+	{ "attachment_missing", "error", "Please choose a file to attach." },
+	{ "attachment_too_many", "error", "Please attach one file at a time." },
+	{ "attachment_too_big", "error", "That file is larger than the upload "
+	    "limit shown below the form." },
+	{ "attachment_empty", "error", "That file is empty." },
+	{ "attachment_bad_type", "error", "That kind of file is not accepted. "
+	    "You can attach PNG, JPEG, GIF and WebP images, PDF documents and "
+	    "plain text files." },
+	{ "attachment_mismatch", "error", "That file's content does not match "
+	    "its name or type, so it was not accepted." },
 	{ "bad_assignee", "error", "Tickets can only be assigned to an active "
 	    "agent or admin." },
 };
@@ -73,9 +84,11 @@ static void
 page_chrome(struct page *p, const char *title)
 {
 	struct req	*r = p->req;
-	char		 id[24];
+	char		 id[24], mb[24];
 
 	tmpl_set(p->hdf, "Site.name", "SSTS");
+	snprintf(mb, sizeof(mb), "%lld", (long long)(cfg->max_upload >> 20));
+	tmpl_set(p->hdf, "Site.max_upload_mb", mb);
 	tmpl_set(p->hdf, "Page.title", title);
 	tmpl_set(p->hdf, "Page.path", r->path);
 	tmpl_set(p->hdf, "Page.rid", r->rid);

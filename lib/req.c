@@ -6,6 +6,7 @@
  * accept, so nothing here keeps a pointer to them.
  */
 #include <string.h>
+#include <strings.h>
 
 #include <fcgiapp.h>
 
@@ -58,6 +59,49 @@ read_body(struct req *r)
 	return 0;
 }
 
+/*
+ * A multipart body is not read here: the upload handler streams it
+ * (req_body_read).  Its declared length only bounds the reading.
+ */
+static int
+stream_body(struct req *r)
+{
+	const char	*cl = FCGX_GetParam("CONTENT_LENGTH", fcgx.envp);
+	int64_t		 len;
+
+	if (r->content_type == NULL || strcmp(r->method, "POST") != 0 ||
+	    strncasecmp(r->content_type, "multipart/form-data", 19) != 0)
+		return 0;
+	if (cl == NULL || parse_int64(cl, 0, INT64_MAX, &len) != 0)
+		r->body_status = 400;
+	else if (len > cfg->max_upload + REQ_UPLOAD_OVERHEAD)
+		r->body_status = 413;
+	else
+		r->body_left = len;
+	r->body_stream = 1;
+	return 1;
+}
+
+ssize_t
+req_body_read(struct req *r, char *buf, size_t n)
+{
+	int	 got;
+
+	if (r->fcgx == NULL || !r->body_stream || r->body_status != 0)
+		return -1;
+	if ((int64_t)n > r->body_left)
+		n = (size_t)r->body_left;
+	if (n > INT32_MAX)
+		n = INT32_MAX;
+	if (n == 0)
+		return 0;
+	/* Fewer bytes than announced: the client went away. */
+	if ((got = FCGX_GetStr(buf, (int)n, fcgx.in)) <= 0)
+		return -1;
+	r->body_left -= got;
+	return got;
+}
+
 /* nginx's $request_id ties our log lines to its access log. */
 static void
 req_set_id(struct req *r, const char *id)
@@ -96,7 +140,8 @@ fcgi_accept(struct req *r)
 		r->method = "GET";
 	if (r->path == NULL)
 		r->path = "/";
-	r->body_status = read_body(r);
+	if (!stream_body(r))
+		r->body_status = read_body(r);
 	return 1;
 }
 

@@ -15,6 +15,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include <sys/types.h>
+
 #include <cJSON.h>
 
 #define SSTS_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -207,6 +209,9 @@ struct config {
 	const char	*cors_origins;	/* SSTS_CORS_ORIGINS, or NULL */
 	int64_t		 session_ttl;	/* seconds a sign-in lasts */
 	unsigned char	 dummy_hash[128]; /* argon2id of a random password */
+	const char	*upload_dir;	/* UPLOAD_DIR */
+	int64_t		 max_upload;	/* SSTS_MAX_UPLOAD_MB, in bytes */
+	unsigned char	 att_key[32];	/* attachment key, from enc_key */
 };
 
 extern const struct config *cfg;	/* read-only after core_init() */
@@ -242,7 +247,11 @@ struct route {
 	const char	*pattern;	/* "/api/tickets/:id"; ":x" = one id segment */
 	enum perm	 perm;
 	handler_fn	 handler;
+	unsigned	 flags;		/* ROUTE_* */
 };
+
+/* The body (multipart/form-data) is left for the handler to stream. */
+#define ROUTE_UPLOAD	0x1
 
 struct user {
 	int64_t		 id;
@@ -294,6 +303,9 @@ struct req {
 	struct buf	 hdr;		/* extra response header lines */
 	void		*page;		/* struct page being built, if any */
 	int		 body_status;	/* 0, or 400/413 from reading the body */
+	int		 body_stream;	/* multipart: left for req_body_read() */
+	int64_t		 body_left;	/* bytes of it not read yet */
+	int		 csrf_pending;	/* page upload: token still to check */
 	int		 write_failed;	/* the client went away */
 };
 
@@ -316,6 +328,10 @@ size_t		 req_fields(struct req *, const struct field_spec *, size_t n,
 /* A valid, non-empty value, or NULL (the models' "not given"). */
 const char	*field_value(const struct field *);
 void		*req_own(struct req *, cJSON *);	/* freed at req_finish */
+/* A streamed (multipart) body: > 0 bytes, 0 at its end, -1 if cut short. */
+ssize_t		 req_body_read(struct req *, char *, size_t);
+/* The CSRF token of a page form in r->in: 1 if it is this session's. */
+int		 req_csrf_ok(struct req *);
 
 /* Output (lib/resp.c). */
 void		 resp_header(struct req *, const char *name, const char *value);

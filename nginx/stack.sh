@@ -49,7 +49,7 @@ http_port=${SSTS_HTTP_PORT:-8080}
 pg_port=${SSTS_PG_PORT:-5432}
 listen=${SSTS_LISTEN:-127.0.0.1}
 workers=${SSTS_WORKERS:-2}
-groups_list=${SSTS_GROUPS:-auth tickets desk}
+groups_list=${SSTS_GROUPS:-auth tickets desk attachments}
 auth_rate=${SSTS_AUTH_RATE:-10r/m}
 auth_burst=${SSTS_AUTH_BURST:-10}
 
@@ -86,6 +86,12 @@ logdir=$var/log
 tlsdir=$var/tls
 ngxdir=$var/nginx
 upload_dir=${UPLOAD_DIR:-$var/uploads}
+max_upload_mb=${SSTS_MAX_UPLOAD_MB:-10}
+[[ $max_upload_mb =~ ^[0-9]{1,4}$ ]] && ((max_upload_mb >= 1 && max_upload_mb <= 1024)) ||
+	{ echo "stack: SSTS_MAX_UPLOAD_MB must be 1..1024" >&2; exit 1; }
+# nginx's limit for upload bodies: the file plus the multipart framing
+# (lib/ takes the same 64 KiB margin and checks the file itself).
+upload_body="$((max_upload_mb * 1024 + 64))k"
 secrets=$var/secrets.env
 
 # The address clients (and our health check) use: a wildcard listener is
@@ -329,7 +335,7 @@ render_nginx_conf() {
 	sed -e "s|@VAR@|$esc_var|g" -e "s|@ROOT@|$esc_root|g" \
 	    -e "s|@LISTEN@|$listen_conf|g" -e "s|@HTTPS_PORT@|$https_port|g" \
 	    -e "s|@HTTP_PORT@|$http_port|g" -e "s|@AUTH_RATE@|$auth_rate|g" \
-	    -e "s|@AUTH_BURST@|$auth_burst|g" \
+	    -e "s|@AUTH_BURST@|$auth_burst|g" -e "s|@UPLOAD_BODY@|$upload_body|g" \
 	    "$here/nginx.conf.in" >"$ngxdir/nginx.conf.tmp"
 	if grep -q '@[A-Z_]*@' "$ngxdir/nginx.conf.tmp"; then
 		die "unreplaced placeholder in nginx.conf: $(grep -o '@[A-Z_]*@' "$ngxdir/nginx.conf.tmp" | head -n 1)"

@@ -23,6 +23,12 @@ def:when(ts) ?><time datetime="<?cs var:ts ?>"><?cs var:string.slice(ts, 0, 10) 
 	var:string.slice(ts, 11, 16) ?><span class="tz"> UTC</span></time><?cs
 /def ?><?cs
 
+# A file size in bytes, for people. ?><?cs
+def:size(n) ?><?cs if:#n < 1024 ?><?cs var:n ?> bytes<?cs
+	elif:#n < 1048576 ?><?cs var:(#n + 512) / 1024 ?> KB<?cs
+	else ?><?cs set:tenths = (#n * 10 + 524288) / 1048576 ?><?cs var:#tenths / 10 ?>.<?cs var:#tenths % 10 ?> MB<?cs /if ?><?cs
+/def ?><?cs
+
 # A name from an audit row's labels, or what its id became. ?><?cs
 def:label(name, id) ?><?cs if:name ?><?cs var:name ?><?cs
 	elif:id ?>#<?cs var:id ?> (deleted)<?cs else ?>none<?cs /if ?><?cs

@@ -37,6 +37,39 @@ else ?><?cs set:Edit.agent = Ticket.ticket_assignments.0.agent_id ?><?cs /if ?>
 <div class="post-body"><?cs var:Ticket.description ?></div>
 </article>
 
+<section id="attachments" class="card attachments" aria-labelledby="files-title">
+<h2 class="card-title" id="files-title">Attachments <span class="count"><?cs var:subcount(Ticket.attachments) ?></span></h2>
+<?cs if:subcount(Ticket.attachments) > 0 ?>
+<ul class="files">
+<?cs each:f = Ticket.attachments ?>
+<li class="file">
+<?cs if:f.content_type == "image/png" || f.content_type == "image/jpeg" || f.content_type == "image/gif" || f.content_type == "image/webp" ?><a class="file-thumb" href="/attachments/<?cs var:f.id ?>" tabindex="-1" aria-hidden="true"><img src="/attachments/<?cs var:f.id ?>/preview" alt="" width="56" height="56" loading="lazy"></a><?cs
+else ?><span class="file-thumb file-icon" aria-hidden="true"><?cs if:f.content_type == "application/pdf" ?>PDF<?cs else ?>TXT<?cs /if ?></span><?cs /if ?>
+<div class="file-info">
+<a class="file-name" href="/attachments/<?cs var:f.id ?>"><?cs var:f.filename ?></a>
+<span class="file-meta"><?cs call:size(f.size_bytes) ?> &middot; <?cs if:f.uploader.name ?><?cs var:f.uploader.name ?><?cs else ?>Former user<?cs /if ?> &middot; <?cs call:when(f.created_at) ?></span>
+</div>
+</li>
+<?cs /each ?>
+</ul>
+<?cs else ?>
+<p class="muted">No files yet.<?cs if:Can.reply ?> Screenshots, logs or documents help us help you.<?cs /if ?></p>
+<?cs /if ?>
+<?cs if:Can.reply ?>
+<form id="form-upload" class="upload-form" method="post" action="/tickets/<?cs var:Ticket.id ?>/attachments" enctype="multipart/form-data">
+<input type="hidden" name="csrf" value="<?cs var:Csrf ?>">
+<div class="field">
+<label for="file">Attach a file</label>
+<input id="file" name="file" type="file" required accept=".png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.log,image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain" aria-describedby="file-hint">
+<p class="hint" id="file-hint">PNG, JPEG, GIF, WebP, PDF or plain text, up to <?cs var:Site.max_upload_mb ?> MB.</p>
+</div>
+<div class="form-actions">
+<button type="submit" class="btn btn-secondary">Upload</button>
+</div>
+</form>
+<?cs /if ?>
+</section>
+
 <section class="conversation" aria-labelledby="conv-title">
 <h2 id="conv-title">Conversation <span class="count"><?cs var:subcount(Ticket.ticket_comments) ?></span></h2>
 <?cs if:subcount(Ticket.ticket_comments) > 0 ?>
@@ -194,6 +227,8 @@ elif:h.action == "updated" ?><?cs each:c = h.payload.changes ?><?cs if:!first(c)
 elif:h.action == "assigned" ?><?cs if:h.payload.new_agent_id ?>assigned it to <?cs call:label(h.labels.new_agent, h.payload.new_agent_id) ?><?cs if:h.payload.old_agent_id ?> (was <?cs call:label(h.labels.old_agent, h.payload.old_agent_id) ?>)<?cs /if ?><?cs else ?>removed the assignment<?cs if:h.payload.old_agent_id ?> of <?cs call:label(h.labels.old_agent, h.payload.old_agent_id) ?><?cs /if ?><?cs /if ?><?cs
 elif:h.action == "commented" ?><?cs if:h.payload.is_internal ?>added an <span class="badge badge-internal">internal note</span><?cs else ?>replied<?cs /if ?><?cs
 elif:h.action == "attachment_uploaded" ?>attached <?cs var:h.payload.filename ?><?cs
+elif:h.action == "attachment_downloaded" ?>downloaded <?cs var:h.payload.filename ?><?cs
+elif:h.action == "attachment_damaged" ?>could not download <?cs var:h.payload.filename ?>: the stored file is damaged<?cs
 else ?><?cs var:h.action ?><?cs /if ?></p>
 <?cs if:h.action == "commented" && h.payload.message_preview ?><p class="event-detail"><?cs var:h.payload.message_preview ?></p><?cs
 elif:h.action == "assigned" && h.payload.note && User.role != "client" ?><p class="event-detail"><?cs var:h.payload.note ?></p><?cs /if ?>

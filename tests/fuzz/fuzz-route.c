@@ -29,15 +29,15 @@ nop(struct req *r)
 }
 
 static const struct route routes[] = {
-	{ "GET", "/api/tickets/:id", PERM_USER, nop },
-	{ "POST", "/api/tickets/:id/comments", PERM_USER, nop },
-	{ "GET", "/tickets/:id", PERM_USER, nop },
-	{ "PUT", "/api/users/:id/password", PERM_USER, nop },
-	{ "GET", "/", PERM_PUBLIC, nop },
-	{ "POST", "/api/auth/login", PERM_PUBLIC, nop },
-	{ "DELETE", "/api/tickets/:id/attachments/:id", PERM_STAFF, nop },
-	{ "GET", "/a/:id/:id/:id/:id", PERM_ADMIN, nop },
-	{ "GET", "/a/:id/:id/:id/:id/:id", PERM_ADMIN, nop },	/* > max */
+	{ "GET", "/api/tickets/:id", PERM_USER, nop, 0 },
+	{ "POST", "/api/tickets/:id/comments", PERM_USER, nop, 0 },
+	{ "GET", "/tickets/:id", PERM_USER, nop, 0 },
+	{ "PUT", "/api/users/:id/password", PERM_USER, nop, 0 },
+	{ "GET", "/", PERM_PUBLIC, nop, 0 },
+	{ "POST", "/api/auth/login", PERM_PUBLIC, nop, 0 },
+	{ "DELETE", "/api/tickets/:id/attachments/:id", PERM_STAFF, nop, 0 },
+	{ "GET", "/a/:id/:id/:id/:id", PERM_ADMIN, nop, 0 },
+	{ "GET", "/a/:id/:id/:id/:id/:id", PERM_ADMIN, nop, 0 },	/* > max */
 };
 
 static const char *const methods[] = {

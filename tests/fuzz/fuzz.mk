@@ -15,8 +15,10 @@ FUZZ_SAN	 = -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS	 = $(CSTD) -g -O1 $(FUZZ_SAN) $(WARN) -Wno-unused-function \
 		   $(CPPFLAGS_ALL)
 FUZZ_LIBS	 = -lcjson -lsodium -lcrypto
-FUZZ_NAMES	 = form cookie json jwt route
-FUZZ_LIBSRC	 = arena buf kv form cookie jsonbody valid util b64url jwt
+# One harness per tests/fuzz/fuzz-<name>.c, with corpus/<name>/ and <name>.dict.
+FUZZ_NAMES	 = $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_LIBSRC	 = arena buf kv form cookie jsonbody valid util b64url jwt \
+		   multipart filename vault
 FUZZ_OBJS	 = $(patsubst %,$(BUILD)/fuzz/obj/%.o,$(FUZZ_LIBSRC))
 FUZZ_ROUTE_OBJS	 = $(FUZZ_OBJS) $(BUILD)/fuzz/obj/gate.o
 FUZZ_BINS	 = $(patsubst %,$(BUILD)/fuzz/fuzz-%,$(FUZZ_NAMES))

@@ -21,26 +21,26 @@ nop_handler(struct req *r)
 }
 
 static const struct route rt_login = {
-	"POST", "/api/auth/login", PERM_PUBLIC, nop_handler
+	"POST", "/api/auth/login", PERM_PUBLIC, nop_handler, 0
 };
-static const struct route rt_root = { "GET", "/", PERM_PUBLIC, nop_handler };
+static const struct route rt_root = { "GET", "/", PERM_PUBLIC, nop_handler, 0 };
 static const struct route rt_ticket = {
-	"GET", "/api/tickets/:id", PERM_USER, nop_handler
+	"GET", "/api/tickets/:id", PERM_USER, nop_handler, 0
 };
 static const struct route rt_comments = {
-	"POST", "/api/tickets/:id/comments", PERM_USER, nop_handler
+	"POST", "/api/tickets/:id/comments", PERM_USER, nop_handler, 0
 };
 static const struct route rt_two = {
-	"GET", "/api/tickets/:id/comments/:cid", PERM_USER, nop_handler
+	"GET", "/api/tickets/:id/comments/:cid", PERM_USER, nop_handler, 0
 };
 static const struct route rt_four = {
-	"GET", "/a/:w/b/:x/c/:y/d/:z", PERM_USER, nop_handler
+	"GET", "/a/:w/b/:x/c/:y/d/:z", PERM_USER, nop_handler, 0
 };
 static const struct route rt_five = {
-	"GET", "/:a/:b/:c/:d/:e", PERM_USER, nop_handler
+	"GET", "/:a/:b/:c/:d/:e", PERM_USER, nop_handler, 0
 };
 static const struct route rt_head = {
-	"HEAD", "/api/health", PERM_PUBLIC, nop_handler
+	"HEAD", "/api/health", PERM_PUBLIC, nop_handler, 0
 };
 
 /* rm(): route_match() with params pre-filled with a marker value. */
