@@ -6,6 +6,11 @@
  *                             SSTS_ADMIN_EMAIL (default admin@localhost),
  *                             SSTS_ADMIN_PASSWORD (default: random,
  *                             printed once and stored nowhere in clear)
+ *   sstsctl sweep-uploads [min-age-seconds]
+ *                             remove files of UPLOAD_DIR that have no row
+ *                             (and unfinished temp files) older than
+ *                             min-age (default 3600): what a crash between
+ *                             storing a file and committing its row leaves
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +19,7 @@
 #include <sodium.h>
 
 #include "ssts.h"
+#include "attach.h"
 
 static const struct field_spec email_spec =
 	{ "email", VALID_EMAIL, 1, 255, 0, 0, 1 };
@@ -102,6 +108,26 @@ bootstrap_admin(struct req *r)
 	return 0;
 }
 
+static int
+sweep_uploads(struct req *r, const char *age)
+{
+	const char	*dir = getenv("UPLOAD_DIR");
+	int64_t		 min_age = 3600;
+	int		 n;
+
+	if (dir == NULL || *dir == '\0' || (age != NULL &&
+	    parse_int64(age, 0, 365 * 86400, &min_age) != 0)) {
+		fprintf(stderr, "sstsctl: set UPLOAD_DIR; min-age is seconds\n");
+		return 2;
+	}
+	if ((n = at_sweep(r, dir, (unsigned)min_age)) < 0) {
+		fprintf(stderr, "sstsctl: cannot sweep %s\n", dir);
+		return 1;
+	}
+	printf("sweep: %d file(s) removed\n", n);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -109,8 +135,10 @@ main(int argc, char *argv[])
 	const char	*url;
 	int		 rc;
 
-	if (argc != 2 || strcmp(argv[1], "bootstrap-admin") != 0) {
-		fprintf(stderr, "usage: sstsctl bootstrap-admin\n");
+	if (argc < 2 || (strcmp(argv[1], "bootstrap-admin") == 0 ?
+	    argc != 2 : strcmp(argv[1], "sweep-uploads") != 0 || argc > 3)) {
+		fprintf(stderr, "usage: sstsctl bootstrap-admin | "
+		    "sweep-uploads [min-age-seconds]\n");
 		return 2;
 	}
 	if (sodium_init() < 0)
@@ -125,7 +153,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "sstsctl: set DATABASE_URL to a reachable database\n");
 		return 1;
 	}
-	rc = bootstrap_admin(&r);
+	rc = strcmp(argv[1], "sweep-uploads") == 0 ?
+	    sweep_uploads(&r, argv[2]) : bootstrap_admin(&r);
 	db_fini();
 	arena_free(&r.arena);
 	return rc;

@@ -411,7 +411,7 @@ at_known(void *ctx, const char *name)
 }
 
 int
-at_sweep(struct req *r, unsigned min_age)
+at_sweep(struct req *r, const char *dir, unsigned min_age)
 {
-	return vault_sweep(cfg->upload_dir, at_known, r, min_age);
+	return vault_sweep(dir, at_known, r, min_age);
 }

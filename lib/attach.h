@@ -45,7 +45,7 @@ void		 at_discard(struct at_upload *);
 enum at_result	 at_send(struct req *, int64_t aid, int preview);
 const char	*at_message(enum at_result);
 int		 at_status(enum at_result);	/* HTTP status */
-/* Removes stored files without a row; returns the count or -1. */
-int		 at_sweep(struct req *, unsigned min_age);
+/* Removes files of dir without a row (sstsctl); the count or -1. */
+int		 at_sweep(struct req *, const char *dir, unsigned min_age);
 
 #endif /* SSTS_ATTACH_H */

@@ -306,6 +306,16 @@ bootstrap_admin() {
 	admin_lines=$out
 }
 
+# Files a crash left in UPLOAD_DIR without a row (lib/attach.c stores the
+# file, then commits the row) go at every start; young ones may be in flight.
+sweep_uploads() {
+	local tool=${SSTS_BIN:-$root/build/cgi-bin}/sstsctl
+	[ -x "$tool" ] || return 0
+	run_app env -i "${wenv[@]}" "$tool" sweep-uploads \
+	    >>"$logdir/sstsctl.log" 2>&1 ||
+	    warn "sstsctl sweep-uploads failed (see $logdir/sstsctl.log)"
+}
+
 start_group() {
 	local g=$1 bin=${SSTS_BIN:-$root/build/cgi-bin}/$1 sock=$rundir/$1.sock pid wrapper=()
 	if [ ! -x "$bin" ]; then
@@ -427,6 +437,7 @@ do_start() {
 	start_db
 	worker_env
 	bootstrap_admin
+	sweep_uploads
 	for g in $groups_list; do
 		start_group "$g"
 	done
