@@ -34,7 +34,7 @@ struct mp {
 	char			 delim[4 + MP_BOUNDARY_MAX]; /* CRLF "--" bnd */
 	size_t			 dlen;
 	size_t			 match;		/* bytes of delim matched */
-	size_t			 carried;	/* of those, from earlier feeds */
+	size_t			 carried;	/* of those, from past feeds */
 	char			*hdr;		/* header block being read */
 	size_t			 hlen;
 	size_t			 nparts;
@@ -234,7 +234,8 @@ ext_value(struct arena *a, const char *s, size_t n, char **out, size_t *len)
 	size_t		 j = 0;
 	int		 hi, lo;
 
-	if ((q1 = memchr(s, '\'', n)) == NULL || !eq(s, (size_t)(q1 - s), "utf-8") ||
+	if ((q1 = memchr(s, '\'', n)) == NULL ||
+	    !eq(s, (size_t)(q1 - s), "utf-8") ||
 	    (q2 = memchr(q1 + 1, '\'', (size_t)(end - q1 - 1))) == NULL)
 		return MP_SYNTAX;
 	for (s = q1 + 1; s < q2; s++)	/* language tag, loosely */
@@ -245,9 +246,10 @@ ext_value(struct arena *a, const char *s, size_t n, char **out, size_t *len)
 	for (s = q2 + 1; s < end; s++) {
 		if (*s == '%') {
 			if (end - s < 3 || (hi = hexval(s[1])) < 0 ||
-			    (lo = hexval(s[2])) < 0 || is_ctl((char)(hi << 4 | lo)))
+			    (lo = hexval(s[2])) < 0)
 				return MP_SYNTAX;
-			d[j++] = (char)(hi << 4 | lo);
+			if (is_ctl(d[j++] = (char)(hi << 4 | lo)))
+				return MP_SYNTAX;	/* %00, %0A ... */
 			s += 2;
 		} else if (is_alnum(*s) || (*s != '\0' && strchr(attr, *s)))
 			d[j++] = *s;

@@ -98,9 +98,11 @@ sniff_fini(void)
  * might render), but also what libmagic calls source code and scripts
  * ("text/x-c", "text/x-shellscript", "text/x-script.python",
  * "text/x-php", ...).  Support tickets attach screenshots, documents
- * and logs; someone who must send code can zip it elsewhere or paste
- * it into the ticket.  Text must also hold no NUL byte (libmagic would
- * call UTF-16 text/plain, and we serve text as UTF-8).
+ * and logs; code can be pasted into the ticket's text.  Text that
+ * libmagic does not recognise (a snippet of JavaScript, HTML that does
+ * not start with a tag) stays text/plain, which is safe: it is served
+ * as a download with nosniff.  Text must also hold no NUL byte (libmagic
+ * calls UTF-16 text/plain; we serve text as UTF-8).
  */
 const char *
 sniff_type(const void *buf, size_t n, const char **seen)

@@ -250,8 +250,11 @@ vault_commit(struct vault_writer *w)
 	if (w->state != VW_OPEN)
 		return -1;
 	rc = -1;
-	if (w->err ||
-	    vault_push(w, TAG_FINAL) == -1)
+	if (w->err) {
+		errno = EIO;	/* an earlier vault_write() failed */
+		goto out;
+	}
+	if (vault_push(w, TAG_FINAL) == -1)
 		goto out;
 	while ((rc = fsync(w->fd)) == -1 && errno == EINTR)
 		continue;
@@ -415,6 +418,8 @@ vault_read(struct vault_reader *r, void *buf, size_t n)
 
 	if (r->err)
 		return -1;
+	if (n == 0)
+		return 0;	/* as read(2) */
 	while (r->ppos == r->plen) {
 		if (r->final)
 			return 0;
@@ -448,6 +453,7 @@ vault_verify(struct vault_reader *r, size_t *size)
 	return 0;
 }
 
+/* A reader that failed stays failed: rewinding does not clear it. */
 int
 vault_rewind(struct vault_reader *r)
 {
@@ -512,7 +518,7 @@ vault_sweep(const char *dir, int (*known)(void *, const char *),
 		if (fstatat(dirfd(d), de->d_name, &st,
 		    AT_SYMLINK_NOFOLLOW) == -1 || !S_ISREG(st.st_mode) ||
 		    now - st.st_mtime < (time_t)min_age)
-			continue;	/* gone, not a plain file, or too young */
+			continue;	/* gone, not a plain file, too young */
 		if (kind == 1 && known(ctx, de->d_name) != 0)
 			continue;
 		if (unlinkat(dirfd(d), de->d_name, 0) == 0)

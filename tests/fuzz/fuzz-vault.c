@@ -31,6 +31,8 @@
 #define CCHUNK	(CHUNK + ABYTES)
 #define HEAD	(8 + crypto_secretstream_xchacha20poly1305_HEADERBYTES)
 #define NAME	"0123456789abcdef0123456789abcdef"
+#define TAG_MESSAGE	crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+#define TAG_FINAL	crypto_secretstream_xchacha20poly1305_TAG_FINAL
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 
@@ -85,13 +87,13 @@ encrypt(unsigned char *c, const unsigned char *p, size_t n)
 	crypto_secretstream_xchacha20poly1305_init_push(&st, c + 8, key);
 	do {
 		k = n - off < CHUNK ? n - off : CHUNK;
-		tag = k < CHUNK ? crypto_secretstream_xchacha20poly1305_TAG_FINAL :
-		    crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
+		tag = k < CHUNK ? TAG_FINAL : TAG_MESSAGE;
 		crypto_secretstream_xchacha20poly1305_push(&st, c + len, &clen,
-		    p + off, k, (const unsigned char *)NAME, VAULT_NAMELEN, tag);
+		    p + off, k, (const unsigned char *)NAME, VAULT_NAMELEN,
+		    tag);
 		len += (size_t)clen;
 		off += k;
-	} while (tag != crypto_secretstream_xchacha20poly1305_TAG_FINAL);
+	} while (tag != TAG_FINAL);
 	return len;
 }
 
@@ -175,9 +177,13 @@ enc_mode(struct arena *a, const uint8_t *data, size_t size)
 	data += 9;
 	size -= 9;
 
-	CHECK((p = arena_alloc(a, plen)) != NULL);
-	for (i = 0; i < plen; i++)
-		p[i] = size > 0 ? (unsigned char)(data[i % size] + i / size) : 0;
+	/* the pattern, repeated by doubling, then a counter every 251 bytes */
+	CHECK((p = arena_calloc(a, plen + 1, 1)) != NULL);
+	memcpy(p, data, size < plen ? size : plen);
+	for (i = size; size > 0 && i < plen; i *= 2)
+		memcpy(p + i, p, i < plen - i ? i : plen - i);
+	for (i = 0; i < plen; i += 251)
+		p[i] = (unsigned char)(i / 251);
 	clen = HEAD + (plen / CHUNK + 1) * ABYTES + plen;
 	CHECK((c = arena_alloc(a, clen)) != NULL);
 	CHECK((m = arena_alloc(a, clen + 256)) != NULL);

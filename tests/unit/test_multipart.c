@@ -125,7 +125,8 @@ run_cuts(const char *ct, const char *body, size_t len, const size_t *cuts,
 			next = len;
 		if (next > len)
 			next = len;
-		if ((e = mp_feed(p, body + off, next - off)) != MP_OK && fe == MP_OK)
+		e = mp_feed(p, body + off, next - off);
+		if (e != MP_OK && fe == MP_OK)
 			fe = e;
 		if (fe != MP_OK)
 			assert_int_equal(e, fe);
@@ -482,8 +483,8 @@ test_filename_ext_bad(void **state)
 	static const char *bad[] = {
 	    "UTF-8''%e2%82%zz.txt", "UTF-8''%e", "UTF-8''a%0", "UTF-8''%00a",
 	    "ISO-8859-1''%a3", "UTF-8'%41", "%41", "UTF-8''a b",
-	    "UTF-8'e n'a", "UTF-8''a\"b", "UTF-8''a'b",
-	    "UTF-8''a%0Ab.txt", "UTF-8''%0d", "UTF-8''%7f", "UTF-8''%09",
+	    "UTF-8'e n'a", "UTF-8'e_n'a", "UTF-8''a\"b", "UTF-8''a'b",
+	    "UTF-8''a%0Ab.txt", "UTF-8''%0d", "UTF-8''%7f",
 	};
 	struct rec	 r;
 	char		 body[256];
@@ -514,7 +515,11 @@ test_bad_disposition(void **state)
 	    "Content-Disposition: form-data; name=a\r\n"
 	    "Content-Disposition: form-data; name=b",
 	    "Content-Type: text/plain",				/* none */
-	    "Content-Disposition: form-data;\r\n name=a",	/* obs-fold */
+	    "Content-Disposition: form-data; name=a\r\n x",	/* obs-fold */
+	    "Content-Disposition: form-data; name=a\r\n"
+	    "Content-Type: a\r\nContent-Type: b",
+	    "Content-Disposition: form-data; name=a; filename*=UTF-8''a; "
+	    "filename*=UTF-8''b",
 	    "Content-Disposition : form-data; name=a",
 	    "Content-Disposition form-data; name=a",
 	    "Content-Disposition: form-data; name=a\nX: y",	/* bare LF */
@@ -747,6 +752,66 @@ test_abort(void **state)
 	}
 }
 
+/* A callback stops the parse while a partial delimiter is carried. */
+static void
+test_abort_carried(void **state)
+{
+	static const char body[] = "--XyZ\r\nContent-Disposition: form-data; "
+	    "name=a\r\n\r\nv\r\n--Xy";
+	struct rec	 r;
+	struct arena	 a;
+	struct mp	*p;
+	enum mp_err	 e;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.abort_at = 2;
+	arena_init(&a, 1024 * 1024);
+	p = mp_new(&a, CT, &lim, &cbs, &r, &e);
+	assert_int_equal(mp_feed(p, body, sizeof(body) - 1), MP_ABORTED);
+	assert_int_equal(r.p[0].len, 1);
+	memset(&r, 0, sizeof(r));
+	r.abort_at = 3;
+	p = mp_new(&a, CT, &lim, &cbs, &r, &e);
+	assert_int_equal(mp_feed(p, body, sizeof(body) - 1), MP_OK);
+	assert_int_equal(mp_feed(p, "x", 1), MP_ABORTED);
+	assert_int_equal(r.p[0].len, 1 + 6);	/* "v" and "\r\n--Xy" */
+	assert_int_equal(r.calls, 3);
+	arena_free(&a);
+}
+
+/* Whatever the arena's cap, the result is success or MP_LIMIT. */
+static void
+test_arena_full(void **state)
+{
+	static const struct mp_limits small = { 4, 128, 64, 64 };
+	static const char body[] = "--XyZ\r\nContent-Disposition: form-data; "
+	    "name=\"a\"; filename*=UTF-8''%41.txt\r\nContent-Type: text/plain"
+	    "\r\n\r\nv\r\n--XyZ\r\nContent-Disposition: form-data; "
+	    "name=\"b\"; filename=\"b.txt\"\r\n\r\nw\r\n--XyZ--";
+	struct rec	 r;
+	struct arena	 a;
+	struct mp	*p;
+	enum mp_err	 e;
+	size_t		 cap, ok = 0;
+
+	(void)state;
+	for (cap = 0; cap < 1024; cap += 16) {
+		memset(&r, 0, sizeof(r));
+		arena_init(&a, cap);
+		if ((p = mp_new(&a, CT, &small, &cbs, &r, &e)) == NULL)
+			assert_int_equal(e, MP_LIMIT);
+		else if ((e = mp_feed(p, body, sizeof(body) - 1)) == MP_OK) {
+			assert_int_equal(mp_finish(p), MP_OK);
+			assert_int_equal(r.n, 2);
+			ok++;
+		} else
+			assert_int_equal(e, MP_LIMIT);
+		arena_free(&a);
+	}
+	assert_true(ok > 0);
+}
+
 static void
 test_sticky(void **state)
 {
@@ -863,6 +928,8 @@ main(void)
 		cmocka_unit_test(test_bad_content_type),
 		cmocka_unit_test(test_long_boundary),
 		cmocka_unit_test(test_abort),
+		cmocka_unit_test(test_abort_carried),
+		cmocka_unit_test(test_arena_full),
 		cmocka_unit_test(test_sticky),
 		cmocka_unit_test(test_no_end_on_error),
 		cmocka_unit_test(test_defaults),

@@ -30,6 +30,9 @@
 #define CHUNK	65536
 #define CCHUNK	(CHUNK + crypto_secretstream_xchacha20poly1305_ABYTES)
 #define HEAD	(8 + crypto_secretstream_xchacha20poly1305_HEADERBYTES)
+#define TAG_MESSAGE	crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+#define TAG_FINAL	crypto_secretstream_xchacha20poly1305_TAG_FINAL
+#define TAG_PUSH	crypto_secretstream_xchacha20poly1305_TAG_PUSH
 
 static struct arena	 ar;
 static char		 dir[64];
@@ -59,7 +62,8 @@ count_dir(void)
 
 	assert_non_null(d = opendir(dir));
 	while ((de = readdir(d)) != NULL)
-		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+		n += strcmp(de->d_name, ".") != 0 &&
+		    strcmp(de->d_name, "..") != 0;
 	closedir(d);
 	return n;
 }
@@ -341,7 +345,8 @@ test_on_disk(void **state)
 	struct vault_writer	*w;
 	struct stat		 st;
 	unsigned char		*p, *c;
-	char			 name[VAULT_NAMELEN + 1], name2[VAULT_NAMELEN + 1];
+	char			 name[VAULT_NAMELEN + 1];
+	char			 name2[VAULT_NAMELEN + 1];
 	size_t			 i, n = 5000;
 	int			 fd;
 
@@ -450,7 +455,9 @@ test_bitflip(void **state)
 static void
 test_append(void **state)
 {
-	static const size_t	 sizes[] = { 0, 1, CHUNK - 1, CHUNK, CHUNK + 1 };
+	static const size_t	 sizes[] = {
+		0, 1, CHUNK - 1, CHUNK, CHUNK + 1
+	};
 	char		 name[VAULT_NAMELEN + 1];
 	unsigned char	*p, junk[CCHUNK];
 	size_t		 i, got;
@@ -520,7 +527,8 @@ test_bad_names(void **state)
 
 	(void)state;
 	/* an existing file under a bad name is still refused */
-	assert_true((fd = open(path_of(bad[5]), O_WRONLY | O_CREAT, 0600)) != -1);
+	fd = open(path_of(bad[5]), O_WRONLY | O_CREAT, 0600);
+	assert_true(fd != -1);
 	close(fd);
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		errno = 0;
@@ -653,9 +661,7 @@ craft(const char *name, const unsigned char *tags, const size_t *lens,
 static void
 test_tag_order(void **state)
 {
-	const unsigned char	 M = crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
-	const unsigned char	 F = crypto_secretstream_xchacha20poly1305_TAG_FINAL;
-	const unsigned char	 P = crypto_secretstream_xchacha20poly1305_TAG_PUSH;
+	const unsigned char	 M = TAG_MESSAGE, F = TAG_FINAL, P = TAG_PUSH;
 	const char		*name = "00112233445566778899aabbccddeeff";
 	unsigned char		 tags[3];
 	size_t			 lens[3], got;
