@@ -46,6 +46,24 @@ for i in range(115):
     r = page.get(b + "/dashboard", allow_redirects=False); n += 1
     assert r.status_code == 200, r.status_code
     hit("POST", "/api/auth/logout", headers={"Authorization": "Bearer garbage." + str(i)})
+# The attachments group: a ticket, an image upload, its download, a refused
+# upload and a missing file (multipart, vault, libmagic under valgrind).
+import struct, zlib
+def chunk(t, d):
+    return struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))
+png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+       + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+tid = hit("POST", "/api/tickets", headers=auth, json={"title": "vg", "description": "d"}).json()["id"]
+for i in range(10):
+    r = hit("POST", "/api/attachments", headers=auth, data={"ticket_id": tid},
+            files={"file": ("p%d.png" % i, png, "image/png")})
+    assert r.status_code == 201, r.text
+    r = hit("GET", "/api/attachments/%s/download" % r.json()["id"], headers=auth)
+    assert r.status_code == 200 and r.content == png
+    r = hit("POST", "/api/attachments", headers=auth, data={"ticket_id": tid},
+            files={"file": ("x.html", b"<html><script>x</script>", "text/html")})
+    assert r.status_code == 400, r.text
+    hit("GET", "/api/attachments/999999/download", headers=auth)
 assert n >= 1000, n
 print("requests:", n)
 PY
@@ -54,7 +72,7 @@ trap - EXIT
 served=$(grep -c ' status=' "$out/var/log/auth.log" || true)
 echo "requests served by the worker under valgrind: $served"
 [ "$served" -ge 1000 ] || { echo "valgrind: the worker served fewer than 1,000 requests"; exit 1; }
-logs=$(ls "$out"/var/log/valgrind.*.log 2>/dev/null | xargs grep -l 'auth' 2>/dev/null || true)
+logs=$(ls "$out"/var/log/valgrind.*.log 2>/dev/null | xargs grep -lE 'cgi-bin/(auth|tickets|desk|attachments)' 2>/dev/null || true)
 [ -n "$logs" ] || { echo "valgrind: no log of the worker"; exit 1; }
 bad=0
 for f in $logs; do
