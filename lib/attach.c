@@ -95,7 +95,8 @@ part_begin(void *ctx, const struct mp_part *p)
 	}
 	if (strcmp(p->name, "file") != 0 || u->files++ > 0)
 		return u->err = AT_TOOMANY;
-	u->declared = p->content_type;
+	/* RFC 7578 §4.4: a part without a type is text/plain. */
+	u->declared = p->content_type ? p->content_type : "text/plain";
 	u->filename = p->filename;
 	if ((u->w = vault_create(&r->arena, cfg->upload_dir, cfg->att_key)) ==
 	    NULL) {
@@ -215,7 +216,8 @@ at_discard(struct at_upload *u)
 static enum at_result
 at_check(struct at_upload *u, const char **type)
 {
-	if (u->files == 0)
+	/* A browser's file input left empty sends filename="" and no bytes. */
+	if (u->files == 0 || (u->size == 0 && u->filename[0] == '\0'))
 		return AT_NOFILE;
 	if (u->too_big)
 		return AT_TOOBIG;
