@@ -798,6 +798,25 @@ def test_filename_star_and_browser_encoding(stack, desk, tk):
 
 # ------------------------------------------------------------- downloads
 
+def test_gif_html_polyglot_is_served_as_an_inert_image(stack, desk, tk):
+    """A real GIF whose comment block holds HTML and script (SECURITY.md
+    5.2.2 polyglot): accepted as what it is, an image, and only ever sent
+    as image/gif with nosniff and a sandbox CSP, so the markup never runs
+    on our origin."""
+    html = b"<html><body><script>alert(document.cookie)</script></body></html>"
+    gif = gif_bytes()
+    # header, screen descriptor and colour table (19 bytes), then a comment
+    content = gif[:19] + b"!\xfe" + bytes([len(html)]) + html + b"\x00" + gif[19:]
+    r = upload(stack, desk.A, tk["id"], content, "poly.gif", "image/gif")
+    j = created(stack, r, desk.A, tk["id"], content, "image/gif")
+    r = download(desk.A, j["id"])
+    check_file_response(r, content, "image/gif", "poly.gif", True)
+    # declared as HTML, the same bytes are refused
+    refused(stack, lambda: upload(stack, desk.A, tk["id"], content,
+                                  "poly.html", "text/html"), 400,
+            "File content does not match its declared type")
+
+
 @pytest.mark.parametrize("kind", sorted(ALLOWED))
 def test_download_headers(stack, desk, tk, kind):
     make, declared, stored, inline = ALLOWED[kind]
