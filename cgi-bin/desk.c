@@ -1,5 +1,5 @@
 /*
- * SSTS - the desk route group: the ticket pages (list, new ticket, one
+ * SSTS - the desk route group: the ticket pages (the list, one
  * ticket with the forms its viewer may use now) and their form posts.
  * Ticket rules live in lib/tickets.c, display details in the templates.
  */
@@ -35,11 +35,6 @@ static const struct field_spec fields[K__MAX] = {
 };
 
 #define HISTORY_MAX	100	/* audit rows on the ticket page */
-
-/* The "sort" values, in enum tk_sort order. */
-static const char *const sorts[TK_SORT__MAX] = {
-	"created", "updated", "priority", "status"
-};
 
 /* The flash after a refused change (lib/page.c); none = an error page. */
 static const char *const refused[TK__MAX] = {
@@ -96,7 +91,7 @@ list_filter(struct field *f, size_t bad, struct tk_filter *t)
 	if (t->status != NULL && !tk_status_valid(t->status))
 		f[K_FSTATUS].err = "is not a known status", bad++;
 	for (i = 0; s != NULL && i < TK_SORT__MAX; i++)
-		if (strcmp(s, sorts[i]) == 0)
+		if (strcmp(s, tk_sort_names[i]) == 0)
 			t->sort = (enum tk_sort)i, s = NULL;
 	if (s != NULL)
 		f[K_SORT].err = "is not a known order", bad++;
@@ -132,38 +127,6 @@ h_list(struct req *r)
 	page_set(p, "Error.message", ok ? NULL : "Some filters are not valid. "
 	    "Please correct the fields marked below.");
 	page_render(p, ok ? 200 : 400, "tickets.cs");
-}
-
-/* GET: the blank form.  POST: create, or the form again with errors. */
-static void
-h_new(struct req *r)
-{
-	struct field	 f[K__MAX];
-	struct page	*p;
-	const char	*bad = NULL;
-	enum tk_result	 rc = TK_INVALID;
-	cJSON		*t;
-	size_t		 n = strcmp(r->method, "POST") == 0 ? K_Q : 0;
-
-	if (n > 0 && req_fields(r, fields, n, f) == 0 && (rc = tk_create(r,
-	    f[K_TITLE].str, f[K_DESC].str, field_value(&f[K_CATEGORY]),
-	    field_value(&f[K_PRIORITY]), &t, &bad)) == TK_OK) {
-		resp_flash(r, "ticket_created");
-		resp_redirect(r, arena_printf(&r->arena, "/tickets/%s",
-		    jstr(t, "id")));
-	} else if (rc != TK_INVALID)
-		page_error(r, tk_result_status(rc), tk_result_message(rc));
-	else {
-		if (bad != NULL)	/* the model names the field */
-			f[strcmp(bad, "priority_id") == 0 ? K_PRIORITY :
-			    K_CATEGORY].err = "does not exist";
-		p = page_new(r, "New ticket");
-		choices(r, p, 0);
-		page_form(p, fields, n, f, 1);
-		page_set(p, "Error.message", n > 0 ?
-		    "Please correct the fields marked below." : NULL);
-		page_render(p, n > 0 ? 400 : 200, "ticket_new.cs");
-	}
 }
 
 /*
@@ -268,11 +231,9 @@ h_assign(struct req *r)
 	done(r, rc, made ? "ticket_assigned" : "ticket_unassigned");
 }
 
-/* /tickets/new before /tickets/:id, which would take "new" for an id. */
+/* /tickets/new (a form that may carry a file) is the attachments group's. */
 static const struct route routes[] = {
 	{ "GET", "/tickets", PERM_USER, h_list, 0 },
-	{ "GET", "/tickets/new", PERM_USER, h_new, 0 },
-	{ "POST", "/tickets/new", PERM_USER, h_new, 0 },
 	{ "GET", "/tickets/:id", PERM_USER, h_show, 0 },
 	{ "POST", "/tickets/:id/comments", PERM_USER, h_comment, 0 },
 	{ "POST", "/tickets/:id/status", PERM_USER, h_update, 0 },

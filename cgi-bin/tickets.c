@@ -85,8 +85,6 @@ fail(struct req *r, enum tk_result rc, const char *bad)
 static void
 api_list(struct req *r)
 {
-	static const char *const sorts[] = { "created", "updated", "priority",
-	    "status" };
 	static const char *const orders[] = { "desc", "asc" };
 	struct field	 f[L__MAX];
 	struct tk_filter flt;
@@ -95,7 +93,7 @@ api_list(struct req *r)
 	int		 sort, order;
 
 	req_fields(r, list_fields, L__MAX, f);
-	sort = pick(field_value(&f[L_SORT]), sorts, 4, 0);
+	sort = pick(field_value(&f[L_SORT]), tk_sort_names, TK_SORT__MAX, 0);
 	order = pick(field_value(&f[L_ORDER]), orders, 2, 0);
 	if (sort < 0)
 		f[L_SORT].err = "must be created, updated, priority or status";
@@ -137,8 +135,9 @@ api_create(struct req *r)
 		resp_validation(r, create_fields, T__MAX, f);
 		return;
 	}
-	rc = tk_create(r, f[T_TITLE].str, f[T_DESC].str, field_value(&f[T_CAT]),
-	    field_value(&f[T_PRIO]), &out, &bad);
+	rc = tk_create(r, &(struct tk_new){ f[T_TITLE].str, f[T_DESC].str,
+	    field_value(&f[T_CAT]), field_value(&f[T_PRIO]), NULL, NULL }, &out,
+	    &bad);
 	if (rc != TK_OK)
 		fail(r, rc, bad);
 	else

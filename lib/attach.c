@@ -216,6 +216,8 @@ at_discard(struct at_upload *u)
 static enum at_result
 at_check(struct at_upload *u, const char **type)
 {
+	const char	*seen = NULL;
+
 	/* A browser's file input left empty sends filename="" and no bytes. */
 	if (u->files == 0 || (u->size == 0 && u->filename[0] == '\0'))
 		return AT_NOFILE;
@@ -223,22 +225,35 @@ at_check(struct at_upload *u, const char **type)
 		return AT_TOOBIG;
 	if (u->size == 0)
 		return AT_EMPTY;
-	if ((*type = sniff_type(u->head, u->headlen, NULL)) == NULL)
-		return AT_BADTYPE;
-	if (!sniff_agrees(*type, u->declared))
-		return AT_MISMATCH;
+	if ((*type = sniff_type(u->head, u->headlen, &seen)) == NULL ||
+	    !sniff_agrees(*type, u->declared)) {
+		/* What was refused, for the operator (log_line cleans it). */
+		log_event(u->r, "upload refused: content %s, declared %.64s",
+		    seen ? seen : "?", u->declared);
+		return *type == NULL ? AT_BADTYPE : AT_MISMATCH;
+	}
 	return AT_OK;
+}
+
+/* Parameters $1 (an id), $2 and $3 (the caller) of the visibility checks. */
+static void
+caller_params(struct req *r, int64_t id, char buf[2][24], const char *p[3])
+{
+	snprintf(buf[0], 24, "%lld", (long long)id);
+	snprintf(buf[1], 24, "%lld", (long long)r->user.id);
+	p[0] = buf[0];
+	p[1] = role_name(r->user.role);
+	p[2] = buf[1];
 }
 
 static enum at_result
 at_ticket(struct req *r, int64_t tid)
 {
-	char		 t[24], uid[24];
-	const char	*p[3] = { t, role_name(r->user.role), uid };
+	char		 buf[2][24];
+	const char	*p[3];
 	struct rows	 rs;
 
-	snprintf(t, sizeof(t), "%lld", (long long)tid);
-	snprintf(uid, sizeof(uid), "%lld", (long long)r->user.id);
+	caller_params(r, tid, buf, p);
 	if (db_run(r, STMT_AT_TICKET, p, &rs) != CORE_OK)
 		return AT_DB;
 	if (rs.n != 1)
@@ -275,22 +290,34 @@ at_insert(struct req *r, struct at_upload *u, int64_t tid, const char *type,
 }
 
 enum at_result
-at_save(struct req *r, struct at_upload *u, int64_t tid, cJSON **out)
+at_attach(struct req *r, struct at_upload *u, int64_t tid, cJSON **out)
 {
 	const char	*type = NULL;
 	enum at_result	 rc;
 
-	if (db_begin(r) != CORE_OK)
-		return AT_DB;
-	if ((rc = at_ticket(r, tid)) == AT_OK)
-		rc = at_check(u, &type);
-	if (rc == AT_OK && vault_commit(u->w) != 0) {
+	if ((rc = at_check(u, &type)) != AT_OK)
+		return rc;
+	if (vault_commit(u->w) != 0) {
 		log_event(r, "upload: cannot store the file: %s",
 		    strerror(errno));
-		rc = AT_STORAGE;
+		return AT_STORAGE;
 	}
-	if (rc == AT_OK && ((rc = at_insert(r, u, tid, type, out)) != AT_OK ||
-	    db_commit(r) != CORE_OK)) {
+	/* If the transaction fails later still, the sweep removes the file. */
+	if ((rc = at_insert(r, u, tid, type, out)) != AT_OK)
+		vault_remove(cfg->upload_dir, vault_name(u->w));
+	return rc;
+}
+
+enum at_result
+at_save(struct req *r, struct at_upload *u, int64_t tid, cJSON **out)
+{
+	enum at_result	 rc;
+
+	if (db_begin(r) != CORE_OK)
+		return AT_DB;
+	if ((rc = at_ticket(r, tid)) == AT_OK &&
+	    (rc = at_attach(r, u, tid, out)) == AT_OK &&
+	    db_commit(r) != CORE_OK) {
 		rc = AT_DB;
 		vault_remove(cfg->upload_dir, vault_name(u->w));
 	}
@@ -308,12 +335,11 @@ struct at_file {
 static enum at_result
 at_lookup(struct req *r, int64_t aid, struct at_file *f)
 {
-	char		 id[24], uid[24];
-	const char	*p[3] = { id, role_name(r->user.role), uid };
+	char		 buf[2][24];
+	const char	*p[3];
 	struct rows	 rs;
 
-	snprintf(id, sizeof(id), "%lld", (long long)aid);
-	snprintf(uid, sizeof(uid), "%lld", (long long)r->user.id);
+	caller_params(r, aid, buf, p);
 	if (db_run(r, STMT_AT_GET, p, &rs) != CORE_OK)
 		return AT_DB;
 	if (rs.n != 1)

@@ -37,6 +37,10 @@ enum at_result	 at_receive(struct req *, struct at_upload **out);
 /* Checks, then keeps the file on ticket tid: *out is the new row. */
 enum at_result	 at_save(struct req *, struct at_upload *, int64_t tid,
 		    cJSON **out);
+/* The same inside the caller's transaction, for a ticket it just made
+ * (tk_new's hook); AT_NOFILE if no file was sent. */
+enum at_result	 at_attach(struct req *, struct at_upload *, int64_t tid,
+		    cJSON **out);
 void		 at_discard(struct at_upload *);
 /*
  * Sends attachment aid if the caller may see its ticket.  preview = 1:

@@ -11,18 +11,6 @@
 #include "ssts.h"
 #include "internal.h"
 
-static int
-hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Decodes s[0..n) into a new arena string; its length goes to *outlen.
  * Returns CORE_OK, CORE_EINVAL on a bad escape or CORE_ENOMEM.
@@ -44,8 +32,8 @@ form_decode(struct arena *a, const char *s, size_t n, char **out,
 			p[j++] = s[i];
 		else {
 			if (n - i < 3 ||
-			    (hi = hexval((unsigned char)s[i + 1])) < 0 ||
-			    (lo = hexval((unsigned char)s[i + 2])) < 0)
+			    (hi = hex_digit((unsigned char)s[i + 1])) < 0 ||
+			    (lo = hex_digit((unsigned char)s[i + 2])) < 0)
 				return CORE_EINVAL;
 			p[j++] = (char)(hi << 4 | lo);
 			i += 2;

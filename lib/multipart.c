@@ -81,18 +81,6 @@ is_tchar(char c)
 	return is_alnum(c) || (c != '\0' && strchr("!#$%&'*+-.^_`|~", c));
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static const char *
 skip_ows(const char *s, const char *end)
 {
@@ -245,8 +233,9 @@ ext_value(struct arena *a, const char *s, size_t n, char **out, size_t *len)
 		return MP_LIMIT;
 	for (s = q2 + 1; s < end; s++) {
 		if (*s == '%') {
-			if (end - s < 3 || (hi = hexval(s[1])) < 0 ||
-			    (lo = hexval(s[2])) < 0)
+			if (end - s < 3 ||
+			    (hi = hex_digit((unsigned char)s[1])) < 0 ||
+			    (lo = hex_digit((unsigned char)s[2])) < 0)
 				return MP_SYNTAX;
 			if (is_ctl(d[j++] = (char)(hi << 4 | lo)))
 				return MP_SYNTAX;	/* %00, %0A ... */

@@ -48,6 +48,12 @@ static const struct {
 	{ "image/pjpeg", "image/jpeg" },
 	{ "image/x-png", "image/png" },
 	{ "application/x-pdf", "application/pdf" },
+	/* What browsers declare for plain-text files by their extension. */
+	{ "text/x-log", "text/plain" },
+	{ "text/csv", "text/plain" },
+	{ "text/tab-separated-values", "text/plain" },
+	{ "text/markdown", "text/plain" },
+	{ "text/x-markdown", "text/plain" },
 };
 
 int

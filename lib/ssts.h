@@ -155,6 +155,7 @@ size_t		 utf8_chars(const char *, size_t);
 /* ---- misc helpers --------------------------------------------------- */
 
 int		 parse_int64(const char *, int64_t min, int64_t max, int64_t *out);
+int		 hex_digit(int c);	/* 0..15, or -1 if c is not one */
 char		*html_escape(struct arena *, const char *);
 char		*json_escape(struct arena *, const char *);
 void		 iso_time(char out[32], const char *pg_timestamp);

@@ -47,6 +47,11 @@ static const struct {
 	{ 409, "Ticket is closed" },			/* TK_CLOSED */
 	{ 400, "Assignee must be an active agent or admin" }, /* TK_BADAGENT */
 	{ 503, "Service temporarily unavailable" },	/* TK_DB */
+	{ 400, "Refused" },				/* TK_REFUSED */
+};
+
+const char *const tk_sort_names[TK_SORT__MAX] = {
+	"created", "updated", "priority", "status"
 };
 
 const char *
@@ -257,11 +262,12 @@ tk_finish(struct req *r, enum tk_result rc)
 }
 
 enum tk_result
-tk_create(struct req *r, const char *title, const char *desc,
-    const char *cat, const char *prio, cJSON **out, const char **bad)
+tk_create(struct req *r, const struct tk_new *t, cJSON **out,
+    const char **bad)
 {
 	char		 uid[24];
-	const char	*p[5];
+	const char	*p[5] = { t->title, t->description, uid_text(r, uid),
+	    t->category_id, t->priority_id };
 	struct rows	 rs;
 	cJSON		*a;
 	enum tk_result	 rc;
@@ -269,24 +275,21 @@ tk_create(struct req *r, const char *title, const char *desc,
 
 	if (db_begin(r) != CORE_OK)
 		return TK_DB;
-	rc = tk_refs(r, cat, prio, bad);
-	p[0] = title;
-	p[1] = desc;
-	p[2] = uid_text(r, uid);
-	p[3] = cat;
-	p[4] = prio;
+	rc = tk_refs(r, t->category_id, t->priority_id, bad);
 	if (rc == TK_OK && (rc = tk_db(db_run(r, STMT_TK_INSERT, p, &rs))) ==
 	    TK_OK && (rs.n != 1 || parse_int64(ROW(&rs, 0, 0), 1, INT64_MAX, &id)))
 		rc = TK_DB;
 	if (rc == TK_OK) {
 		a = req_own(r, cJSON_CreateObject());
-		cJSON_AddStringToObject(a, "title", title);
+		cJSON_AddStringToObject(a, "title", t->title);
 		cJSON_AddStringToObject(a, "status", "Open");
-		add_small_id(a, "priority_id", prio);
-		add_small_id(a, "category_id", cat);
+		add_small_id(a, "priority_id", t->priority_id);
+		add_small_id(a, "category_id", t->category_id);
 		if (audit_log(r, "ticket", id, "created", r->user.id, a) != CORE_OK)
 			rc = TK_DB;
 	}
+	if (rc == TK_OK && t->also != NULL && t->also(r, id, t->ctx) != 0)
+		rc = TK_REFUSED;
 	if (rc == TK_OK)
 		rc = tk_item(r, ROW(&rs, 0, 0), out);
 	return tk_finish(r, rc);

@@ -19,6 +19,7 @@ enum tk_result {
 	TK_CLOSED,	/* the ticket is closed: 409 */
 	TK_BADAGENT,	/* assignee is not an active agent or admin: 400 */
 	TK_DB,		/* database unavailable: 503 */
+	TK_REFUSED,	/* a tk_new hook said no; the caller knows why */
 	TK__MAX
 };
 
@@ -42,6 +43,17 @@ struct tk_filter {
 	int64_t		 limit;		/* 1..100 */
 };
 
+struct tk_new {
+	const char	*title;
+	const char	*description;
+	const char	*category_id;	/* decimal text or NULL */
+	const char	*priority_id;
+	/* Optional: run in the creating transaction with the new id (e.g.
+	 * its first attachment); non-zero undoes everything (TK_REFUSED). */
+	int		(*also)(struct req *, int64_t id, void *ctx);
+	void		*ctx;
+};
+
 struct tk_patch {
 	const char	*title;		/* NULL = unchanged */
 	const char	*description;
@@ -52,6 +64,8 @@ struct tk_patch {
 	const char	*priority_id;
 };
 
+/* The "sort" parameter's values, in enum tk_sort order. */
+extern const char *const tk_sort_names[TK_SORT__MAX];
 /* The status names, in lifecycle order; NULL-terminated. */
 extern const char *const tk_statuses[];
 int		 tk_status_valid(const char *);
@@ -66,8 +80,7 @@ enum tk_result	 tk_get(struct req *, int64_t id, cJSON **out);
 enum tk_result	 tk_history(struct req *, int64_t id, int64_t limit,
 		    cJSON **out);
 /* On TK_INVALID, *bad names the field ("category_id" or "priority_id"). */
-enum tk_result	 tk_create(struct req *, const char *title, const char *desc,
-		    const char *category_id, const char *priority_id, cJSON **out,
+enum tk_result	 tk_create(struct req *, const struct tk_new *, cJSON **out,
 		    const char **bad);
 enum tk_result	 tk_update(struct req *, int64_t id, const struct tk_patch *,
 		    cJSON **out, const char **bad);

@@ -1,6 +1,7 @@
 /*
- * SSTS - small text helpers: strict integer parsing, the HTML and JSON
- * escapers for text built by hand, and PostgreSQL timestamps as ISO 8601.
+ * SSTS - small text helpers: hex digits, strict integer parsing, the
+ * HTML and JSON escapers for text built by hand, and PostgreSQL
+ * timestamps as ISO 8601.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,6 +11,18 @@
 #include "ssts.h"
 
 #define ESC_MAX	(16 * 1024 * 1024)	/* cap on one escaped string */
+
+int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 /*
  * Parses the whole of "s" as a decimal integer in [min, max] into *out.

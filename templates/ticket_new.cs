@@ -1,5 +1,7 @@
 <?cs # ticket_new.cs: the new ticket form (GET and POST /tickets/new), with
      per-field errors tied to their inputs and the values kept.
+     The form may carry one file (multipart; served by the attachments
+     group, which creates the ticket and its file in one transaction).
      HDF: Form.*, Errors.*, Error.message, Categories, Priorities. ?><?cs include:"_header.cs" ?>
 <nav class="breadcrumb" aria-label="Breadcrumb"><a href="/tickets">Tickets</a><span aria-hidden="true"> / </span><span aria-current="page">New ticket</span></nav>
 <div class="page-head">
@@ -10,7 +12,7 @@
 </div>
 
 <div class="form-layout">
-<form class="card form-stack ticket-form" method="post" action="/tickets/new">
+<form class="card form-stack ticket-form" method="post" action="/tickets/new" enctype="multipart/form-data">
 <?cs if:Error.message ?>
 <div class="alert alert-error" role="alert"><p><?cs var:Error.message ?></p></div>
 <?cs /if ?>
@@ -44,6 +46,13 @@
 <?cs /each ?></select>
 <?cs if:Errors.priority_id ?><p class="field-error" id="priority_id-error"><?cs var:Errors.priority_id ?></p><?cs /if ?>
 </div>
+</div>
+<div class="field">
+<label for="file">Attachment <span class="optional">(optional)</span></label>
+<input id="file" name="file" type="file" accept=".png,.jpg,.jpeg,.gif,.webp,.pdf,.txt,.log,image/png,image/jpeg,image/gif,image/webp,application/pdf,text/plain" aria-describedby="file-hint<?cs if:Errors.file ?> file-error<?cs /if ?>"<?cs if:Errors.file ?> aria-invalid="true"<?cs /if ?>>
+<p class="hint" id="file-hint">A screenshot or document: PNG, JPEG, GIF, WebP, PDF or plain text, up to <?cs var:Site.max_upload_mb ?> MB. More files can be added on the ticket page.</p>
+<?cs if:Errors.file ?><p class="field-error" id="file-error"><?cs var:Errors.file ?></p><?cs
+elif:Form.file_again ?><p class="hint">If you chose a file, please choose it again: files are not kept when the form has errors.</p><?cs /if ?>
 </div>
 <div class="form-actions">
 <button type="submit" class="btn btn-primary">Create ticket</button>

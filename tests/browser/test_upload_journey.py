@@ -71,6 +71,26 @@ def test_upload_journey(stack, driver):
     with open(fake, "wb") as f:
         f.write(b"<!DOCTYPE html><html><script>alert(1)</script></html>")
 
+    # 0. A new ticket through the form, with its log file attached.
+    log = os.path.join(tmp, "export.log")
+    with open(log, "w") as f:
+        f.write("12:00:01 export started\n12:00:09 worker timeout\n")
+    sign_in(d, stack, client)
+    d.get(stack.url("/tickets/new"))
+    title = "Export times out " + uuid.uuid4().hex[:6]
+    d.find_element(By.ID, "title").send_keys(title)
+    d.find_element(By.ID, "description").send_keys("The log is attached.")
+    d.find_element(By.ID, "file").send_keys(log)
+    shot(d, "upload-00-new-ticket-with-file")
+    d.find_element(By.CSS_SELECTOR, 'form[action="/tickets/new"] '
+                   'button[type="submit"]').click()
+    assert "Your ticket has been created" in flash(
+        d, "Your ticket has been created"), hint(d)
+    assert d.find_element(By.TAG_NAME, "h1").text == title
+    names = [e.text for e in d.find_elements(By.CSS_SELECTOR, ".file-name")]
+    assert names == ["export.log"], names
+    sign_out(d, stack)
+
     # 1. The client attaches a screenshot; its thumbnail loads.
     sign_in(d, stack, client)
     d.get(stack.url("/tickets/" + tid))

@@ -1361,3 +1361,98 @@ def test_sweep_uploads(stack, desk, tk, text_att):
             if os.path.exists(q):
                 os.unlink(q)
         os.utime(kept, (kept_mtime, kept_mtime))
+
+
+# ------------------------------------------- the new ticket form's file
+
+def new_form_token(b):
+    """GET /tickets/new: the form is multipart and its csrf comes first."""
+    r = b.get("/tickets/new")
+    assert r.status_code == 200, r.status_code
+    form = re.search(r'<form [^>]*action="/tickets/new"[^>]*>.*?</form>',
+                     r.text, re.S).group(0)
+    assert 'enctype="multipart/form-data"' in form[:form.index(">")]
+    c = re.search(r'name="csrf" value="([^"]+)"', form)
+    f = re.search(r'<input[^>]*type="file"[^>]*name="file"|'
+                  r'<input[^>]*name="file"[^>]*type="file"', form)
+    assert c and f and c.start() < f.start(), form
+    return c.group(1)
+
+
+def post_new(b, title, file=None, csrf=None):
+    data = {"csrf": csrf or new_form_token(b), "title": title,
+            "description": "Steps to see it " + word("d"),
+            "category_id": "", "priority_id": ""}
+    files = {"file": file or ("", b"", "application/octet-stream")}
+    return b.s.post(b.st.url("/tickets/new"), data=data, files=files,
+                    allow_redirects=False, timeout=60)
+
+
+def tickets_titled(st, title):
+    return sql(st, "SELECT id FROM tickets WHERE title = '%s'" % title)
+
+
+def test_new_ticket_with_a_file(stack, desk, browsers):
+    b, title, content = browsers["clientA"], "With file " + word("t"), \
+        png_bytes(4, 4)
+    r = post_new(b, title, ("first look.png", content, "image/png"))
+    assert r.status_code == 303, (r.status_code, r.text[:400])
+    tid = re.fullmatch(r"/tickets/(\d+)", r.headers["Location"]).group(1)
+    assert tickets_titled(stack, title) == [[tid]]
+    rows = sql(stack, "SELECT filename, content_type, size_bytes, "
+               "uploaded_by::text FROM attachments WHERE ticket_id = %s" % tid)
+    assert rows == [["first look.png", "image/png", str(len(content)),
+                     desk.A.id]], rows
+    actions = sql(stack, "SELECT action FROM audit_logs WHERE entity_type ="
+                  " 'ticket' AND entity_id = %s ORDER BY id" % tid)
+    assert actions == [["created"], ["attachment_uploaded"]], actions
+    text = ticket_page(b, tid)
+    assert "first look.png" in text and "Your ticket has been created" in text
+
+
+def test_new_ticket_without_a_file(stack, desk, browsers):
+    title = "No file " + word("t")
+    with nothing_stored(stack):
+        r = post_new(browsers["clientB"], title)
+    assert r.status_code == 303, (r.status_code, r.text[:400])
+    assert len(tickets_titled(stack, title)) == 1
+
+
+@pytest.mark.parametrize("kind", ["badtype", "mismatch", "empty", "toobig"])
+def test_new_ticket_with_a_refused_file_creates_nothing(stack, desk, browsers,
+                                                        kind):
+    big = 10 * 1024 * 1024 + 1
+    file, message = {
+        "badtype": (("x.png", b"<!DOCTYPE html><script>1</script>",
+                     "image/png"), "Invalid file type"),
+        "mismatch": (("x.pdf", png_bytes(), "application/pdf"),
+                     "does not match its declared type"),
+        "empty": (("x.txt", b"", "text/plain"), "File is empty"),
+        "toobig": (("x.txt", b"a" * big, "text/plain"), "File too large"),
+    }[kind]
+    title = "Refused " + word("t")
+    with nothing_stored(stack):
+        r = post_new(browsers["clientA"], title, file)
+    assert r.status_code == 400, (r.status_code, r.text[:400])
+    assert tickets_titled(stack, title) == []
+    err = re.search(r'id="file-error">([^<]*)<', r.text)
+    assert err and message in html.unescape(err.group(1)), r.text[-3000:]
+    assert 'value="%s"' % title in r.text      # the values are kept
+
+
+def test_new_ticket_form_errors_ask_for_the_file_again(stack, desk, browsers):
+    with nothing_stored(stack):
+        r = post_new(browsers["clientA"], "", ("a.png", png_bytes(), "image/png"))
+    assert r.status_code == 400
+    assert "please choose it again" in r.text
+    assert 'id="title-error"' in r.text
+
+
+def test_new_ticket_with_a_file_needs_the_token(stack, desk, browsers):
+    title = "Forged " + word("t")
+    for tok in ("forged", new_form_token(browsers["clientB"])):
+        with nothing_stored(stack):
+            r = post_new(browsers["clientA"], title,
+                         ("a.png", png_bytes(), "image/png"), csrf=tok)
+        assert r.status_code == 403, r.status_code
+    assert tickets_titled(stack, title) == []

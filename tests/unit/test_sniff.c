@@ -341,6 +341,12 @@ test_disagrees(void **state)
 	assert_false(sniff_agrees("image/png", "image/pn"));
 	assert_false(sniff_agrees("image/png", "image / png"));
 	assert_false(sniff_agrees("text/plain", "text/html"));
+	/* browsers' types for .log, .csv, .md files: plain text to us */
+	assert_true(sniff_agrees("text/plain", "text/x-log"));
+	assert_true(sniff_agrees("text/plain", "text/csv; charset=utf-8"));
+	assert_true(sniff_agrees("text/plain", "text/markdown"));
+	assert_false(sniff_agrees("image/png", "text/x-log"));
+	assert_false(sniff_agrees("text/plain", "text/x-shellscript"));
 	assert_false(sniff_agrees("text/plain", "text/plain2; a=b"));
 	assert_false(sniff_agrees("application/pdf", "application/octet-stream"));
 	assert_false(sniff_agrees("text/plain", "application/octet-stream"));
