@@ -402,7 +402,8 @@ at_send(struct req *r, int64_t aid, int preview)
 			vault_close(v);
 		return at_damaged(r, aid, &f);
 	}
-	if (!preview) {
+	/* A HEAD request or a thumbnail is not a download worth a row. */
+	if (!preview && strcmp(r->method, "HEAD") != 0) {
 		a = req_own(r, cJSON_CreateObject());
 		cJSON_AddStringToObject(a, "attachment_id", arena_printf(
 		    &r->arena, "%lld", (long long)aid));

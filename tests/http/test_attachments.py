@@ -863,6 +863,17 @@ def test_each_download_is_audited(stack, desk, text_att):
                        text_att["id"]) == before + 3
 
 
+def test_head_is_not_a_download(stack, desk, text_att):
+    before = audit_count(stack, "attachment_downloaded", text_att["id"])
+    r = desk.A.request("HEAD", "/api/attachments/%s/download" % text_att["id"])
+    assert r.status_code == 200, r.status_code
+    assert r.content == b""
+    assert int(r.headers["Content-Length"]) == len(text_att["content"])
+    assert r.headers["Content-Disposition"].startswith("attachment;")
+    assert audit_count(stack, "attachment_downloaded",
+                       text_att["id"]) == before
+
+
 def test_access_matrix(stack, desk, tk, text_att):
     cases = 0
     expect_down = {"clientA": 200, "clientB": 404, "agent": 200,
