@@ -26,6 +26,7 @@ LIBOBJS	 = \
 	audit.o \
 	arena.o \
 	b64url.o \
+	catalog.o \
 	buf.o \
 	config.o \
 	cookie.o \
@@ -58,6 +59,7 @@ LIBOBJS	 = \
 GROUPS	 = \
 	attachments \
 	auth \
+	catalog \
 	desk \
 	tickets
 

@@ -41,6 +41,11 @@
 	" CASE WHEN (" id ") ~ '^[0-9]{1,18}$' THEN (" id ")::bigint END)"
 /* A field's old or new value in an "updated" audit payload. */
 #define CHANGE(field, end) "a.payload#>>'{changes," field "," end "}'"
+/* The API's category and priority objects. */
+#define CATEGORY_JSON(t) "json_build_object('id', " t ".id, 'name', " t \
+	".name, 'description', " t ".description)"
+#define PRIORITY_JSON(t) "json_build_object('id', " t ".id, 'name', " t \
+	".name, 'rank', " t ".rank)"
 /* The list's visibility: admins see all; others by creator or assignment. */
 #define LIST_VISIBLE "($1 = 'admin' OR t.id IN (SELECT x.id FROM tickets x" \
 	" WHERE x.created_by = $2::bigint UNION ALL SELECT v.ticket_id" \
@@ -273,4 +278,40 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  "SELECT coalesce(json_agg(json_build_object('id', id::text, 'name',"
 	  " name, 'email', email) ORDER BY name, id), '[]'::json)::text"
 	  " FROM users WHERE is_active AND role IN ('agent', 'admin')", 0 },
+	/*
+	 * The catalog (lib/catalog.c).  $1 is an id already checked to fit a
+	 * SMALLINT.  An update takes $2 (name, NULL = keep) and $3/$4 (set the
+	 * second field? its value) and answers the row after and before.
+	 */
+	/* STMT_CATEGORY_GET */
+	{ "category_get", "SELECT " CATEGORY_JSON("c") "::text FROM categories c"
+	  " WHERE c.id = $1::smallint", 1 },
+	/* STMT_CATEGORY_INSERT */
+	{ "category_insert", "INSERT INTO categories AS c (name, description)"
+	  " VALUES ($1, $2) RETURNING " CATEGORY_JSON("c") "::text, c.id", 2 },
+	/* STMT_CATEGORY_UPDATE */
+	{ "category_update", "WITH o AS (SELECT * FROM categories"
+	  " WHERE id = $1::smallint FOR UPDATE) UPDATE categories c SET"
+	  " name = coalesce($2, c.name), description = CASE WHEN $3::boolean"
+	  " THEN $4 ELSE c.description END FROM o WHERE c.id = o.id RETURNING "
+	  CATEGORY_JSON("c") "::text, " CATEGORY_JSON("o") "::text", 4 },
+	/* STMT_CATEGORY_DELETE: the row as it was */
+	{ "category_delete", "DELETE FROM categories c WHERE c.id = $1::smallint"
+	  " RETURNING " CATEGORY_JSON("c") "::text", 1 },
+	/* STMT_PRIORITY_GET */
+	{ "priority_get", "SELECT " PRIORITY_JSON("p") "::text FROM priorities p"
+	  " WHERE p.id = $1::smallint", 1 },
+	/* STMT_PRIORITY_INSERT */
+	{ "priority_insert", "INSERT INTO priorities AS p (name, rank)"
+	  " VALUES ($1, $2::smallint) RETURNING " PRIORITY_JSON("p") "::text,"
+	  " p.id", 2 },
+	/* STMT_PRIORITY_UPDATE */
+	{ "priority_update", "WITH o AS (SELECT * FROM priorities"
+	  " WHERE id = $1::smallint FOR UPDATE) UPDATE priorities p SET"
+	  " name = coalesce($2, p.name), rank = CASE WHEN $3::boolean"
+	  " THEN $4::smallint ELSE p.rank END FROM o WHERE p.id = o.id RETURNING "
+	  PRIORITY_JSON("p") "::text, " PRIORITY_JSON("o") "::text", 4 },
+	/* STMT_PRIORITY_DELETE */
+	{ "priority_delete", "DELETE FROM priorities p WHERE p.id = $1::smallint"
+	  " RETURNING " PRIORITY_JSON("p") "::text", 1 },
 };

@@ -64,6 +64,14 @@ for i in range(10):
             files={"file": ("x.html", b"<html><script>x</script>", "text/html")})
     assert r.status_code == 400, r.text
     hit("GET", "/api/attachments/999999/download", headers=auth)
+# The catalog group: read, create, rename, a duplicate, delete.
+for i in range(5):
+    hit("GET", "/api/categories"); hit("GET", "/api/priorities", headers=auth)
+    c = hit("POST", "/api/categories", headers=auth, json={"name": "vg%d" % i}).json()
+    hit("PATCH", "/api/categories/%d" % c["id"], headers=auth, json={"description": None, "name": "vg-%d" % i})
+    r = hit("POST", "/api/categories", headers=auth, json={"name": "vg-%d" % i})
+    assert r.status_code == 400, r.text
+    hit("DELETE", "/api/categories/%d" % c["id"], headers=auth)
 assert n >= 1000, n
 print("requests:", n)
 PY
@@ -72,7 +80,7 @@ trap - EXIT
 served=$(grep -c ' status=' "$out/var/log/auth.log" || true)
 echo "requests served by the worker under valgrind: $served"
 [ "$served" -ge 1000 ] || { echo "valgrind: the worker served fewer than 1,000 requests"; exit 1; }
-logs=$(ls "$out"/var/log/valgrind.*.log 2>/dev/null | xargs grep -lE 'cgi-bin/(auth|tickets|desk|attachments)' 2>/dev/null || true)
+logs=$(ls "$out"/var/log/valgrind.*.log 2>/dev/null | xargs grep -lE 'cgi-bin/(auth|tickets|desk|attachments|catalog)' 2>/dev/null || true)
 [ -n "$logs" ] || { echo "valgrind: no log of the worker"; exit 1; }
 bad=0
 for f in $logs; do
