@@ -49,19 +49,24 @@ LIBOBJS	 = \
 	req.o \
 	resp.o \
 	sess.o \
+	sessions.o \
 	sniff.o \
 	tickets.o \
 	tmpl.o \
+	users.o \
 	util.o \
 	valid.o \
 	vault.o
 
 GROUPS	 = \
+	account \
 	attachments \
 	auth \
 	catalog \
 	desk \
-	tickets
+	people \
+	tickets \
+	users
 
 TOOLS	 = \
 	sstsctl

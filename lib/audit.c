@@ -44,3 +44,23 @@ audit_log(struct req *r, const char *entity_type, int64_t entity_id,
 	cJSON_free(json);
 	return rc;
 }
+
+/* {"changes": {field: {from, to}}} between two objects; owned by "r". */
+cJSON *
+audit_changes(struct req *r, const cJSON *before, const cJSON *after)
+{
+	cJSON		*a = req_own(r, cJSON_CreateObject());
+	cJSON		*ch = cJSON_AddObjectToObject(a, "changes"), *c;
+	const cJSON	*v, *w;
+
+	cJSON_ArrayForEach(v, after) {
+		w = cJSON_GetObjectItemCaseSensitive(before, v->string);
+		if (w != NULL && cJSON_Compare(v, w, 1))
+			continue;
+		c = cJSON_AddObjectToObject(ch, v->string);
+		cJSON_AddItemToObject(c, "from", w ? cJSON_Duplicate(w, 1) :
+		    cJSON_CreateNull());
+		cJSON_AddItemToObject(c, "to", cJSON_Duplicate(v, 1));
+	}
+	return a;
+}

@@ -143,26 +143,6 @@ cat_create(struct req *r, enum cat_kind k, const struct cat_fields *f,
 	    "created", a);
 }
 
-/* {"changes": {field: {from, to}}} between two objects. */
-static cJSON *
-changes(struct req *r, const cJSON *before, const cJSON *after)
-{
-	cJSON		*a = req_own(r, cJSON_CreateObject());
-	cJSON		*ch = cJSON_AddObjectToObject(a, "changes"), *c;
-	const cJSON	*v, *w;
-
-	cJSON_ArrayForEach(v, after) {
-		w = cJSON_GetObjectItemCaseSensitive(before, v->string);
-		if (w != NULL && cJSON_Compare(v, w, 1))
-			continue;
-		c = cJSON_AddObjectToObject(ch, v->string);
-		cJSON_AddItemToObject(c, "from", w ? cJSON_Duplicate(w, 1) :
-		    cJSON_CreateNull());
-		cJSON_AddItemToObject(c, "to", cJSON_Duplicate(v, 1));
-	}
-	return a;
-}
-
 enum cat_result
 cat_update(struct req *r, enum cat_kind k, int64_t id,
     const struct cat_fields *f, cJSON **out)
@@ -184,7 +164,7 @@ cat_update(struct req *r, enum cat_kind k, int64_t id,
 		rc = CAT_DB;
 	if (rc != CAT_OK)
 		return cat_finish(r, k, rc, 0, NULL, NULL);
-	a = changes(r, own_json(r, ROW(&rs, 0, 1)), *out);
+	a = audit_changes(r, own_json(r, ROW(&rs, 0, 1)), *out);
 	/* Nothing changed: nothing to record. */
 	if (cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(a, "changes")) == 0) {
 		db_rollback(r);

@@ -76,6 +76,19 @@
 	" FROM unnest(ARRAY(SELECT t.id FROM tickets t" TICKET_WHERE \
 	" ORDER BY " order " LIMIT $8 OFFSET $9)) WITH ORDINALITY" \
 	" AS page(pid, n) JOIN tickets t ON t.id = page.pid ORDER BY page.n", 9 }
+/* A user as the users API shows one. */
+#define USER_FULL(u) "json_build_object('id', " u ".id::text, 'name', " u \
+	".name, 'email', " u ".email, 'role', " u ".role, 'is_active', " u \
+	".is_active, 'mfa_enabled', " u ".mfa_enabled, 'created_at', " \
+	ISO(u ".created_at") ", 'updated_at', " ISO(u ".updated_at") ")"
+/* The fields an update may change, compared before and after. */
+#define USER_EDITABLE(u) "json_build_object('name', " u ".name, 'email', " \
+	u ".email, 'role', " u ".role, 'is_active', " u ".is_active)::text"
+/* The users list's filters: $1 part of name or e-mail, $2 role, $3 active. */
+#define USER_WHERE " WHERE ($1::text IS NULL OR strpos(lower(u.name)," \
+	" lower($1)) > 0 OR strpos(u.email, lower($1)) > 0)" \
+	" AND ($2::text IS NULL OR u.role = $2)" \
+	" AND ($3::boolean IS NULL OR u.is_active = $3::boolean)"
 #define PRIO_RANK "(SELECT p2.rank FROM priorities p2 WHERE p2.id = t.priority_id)"
 #define STATUS_RANK "CASE t.status WHEN 'Open' THEN 0 WHEN 'In Progress' " \
 	"THEN 1 WHEN 'Resolved' THEN 2 ELSE 3 END"
@@ -314,4 +327,62 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	/* STMT_PRIORITY_DELETE */
 	{ "priority_delete", "DELETE FROM priorities p WHERE p.id = $1::smallint"
 	  " RETURNING " PRIORITY_JSON("p") "::text", 1 },
+	/*
+	 * Accounts (lib/users.c).  The list answers the count and a page
+	 * ($4 rows, NULL = all, from $5), newest first.
+	 */
+	/* STMT_USER_LIST */
+	{ "user_list",
+	  "SELECT (SELECT count(*) FROM users u" USER_WHERE ")::text,"
+	  " coalesce((SELECT json_agg(" USER_FULL("u") " ORDER BY u.created_at"
+	  " DESC, u.id DESC) FROM (SELECT * FROM users u" USER_WHERE
+	  " ORDER BY u.created_at DESC, u.id DESC LIMIT $4::int OFFSET $5::int)"
+	  " u), '[]'::json)::text", 5 },
+	/* STMT_USER_GET */
+	{ "user_get", "SELECT " USER_FULL("u") "::text FROM users u"
+	  " WHERE u.id = $1::bigint", 1 },
+	/* STMT_USER_LOCK: the row to change, held to the end of the change */
+	{ "user_lock", "SELECT u.role, u.is_active, u.password_hash, "
+	  USER_EDITABLE("u") " FROM users u WHERE u.id = $1::bigint"
+	  " FOR UPDATE", 1 },
+	/*
+	 * STMT_ADMIN_GUARD: every change of a role or an active flag takes
+	 * this lock first, so that two admins demoting each other at the
+	 * same moment cannot both pass the count below.
+	 */
+	{ "admin_guard", "SELECT pg_advisory_xact_lock(5357545301)", 0 },
+	/* STMT_ADMIN_COUNT */
+	{ "admin_count", "SELECT count(*)::text FROM users"
+	  " WHERE role = 'admin' AND is_active", 0 },
+	/* STMT_USER_UPDATE: NULL keeps a field; answers the user and the
+	 * editable fields after */
+	{ "user_update", "UPDATE users u SET name = coalesce($2, u.name),"
+	  " email = coalesce($3, u.email), role = coalesce($4, u.role),"
+	  " is_active = coalesce($5::boolean, u.is_active)"
+	  " WHERE u.id = $1::bigint RETURNING " USER_FULL("u") "::text, "
+	  USER_EDITABLE("u"), 5 },
+	/* STMT_USER_PASSWORD */
+	{ "user_password", "UPDATE users SET password_hash = $2"
+	  " WHERE id = $1::bigint", 2 },
+	/* STMT_SESSION_REVOKE_USER: all of $1's live sessions but $2 */
+	{ "session_revoke_user",
+	  "WITH r AS (UPDATE user_sessions SET revoked = true,"
+	  " revoked_at = now() WHERE user_id = $1::bigint AND NOT revoked"
+	  " AND expires_at > now() AND ($2::bigint IS NULL OR id <> $2::bigint)"
+	  " RETURNING 1) SELECT count(*)::text FROM r", 2 },
+	/* STMT_SESSION_LIST: $1's live sessions, $2 (the current one) first */
+	{ "session_list",
+	  "SELECT coalesce(json_agg(json_build_object('id', s.id::text,"
+	  " 'created_at', " ISO("s.created_at") ", 'last_seen_at', "
+	  ISO("s.last_seen_at") ", 'expires_at', " ISO("s.expires_at") ","
+	  " 'ip_address', s.ip_address, 'user_agent', s.user_agent,"
+	  " 'current', s.id = $2::bigint) ORDER BY s.id = $2::bigint DESC,"
+	  " coalesce(s.last_seen_at, s.created_at) DESC, s.id DESC),"
+	  " '[]'::json)::text FROM user_sessions s WHERE s.user_id = $1::bigint"
+	  " AND NOT s.revoked AND s.expires_at > now()", 2 },
+	/* STMT_SESSION_REVOKE_OWN: session $1 if it is a live one of $2 */
+	{ "session_revoke_own",
+	  "UPDATE user_sessions SET revoked = true, revoked_at = now()"
+	  " WHERE id = $1::bigint AND user_id = $2::bigint AND NOT revoked"
+	  " AND expires_at > now() RETURNING ip_address", 2 },
 };

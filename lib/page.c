@@ -28,6 +28,18 @@ static const struct flash flashes[] = {
 	{ "registered", "success", "Your account is ready. Welcome to SSTS!" },
 	{ "signed_in", "success", "You are signed in." },
 	{ "signed_out", "info", "You have been signed out." },
+	/* the admin's user pages (cgi-bin/people.c) */
+	{ "user_created", "success", "The account has been created. Give the "
+	    "new user their e-mail address and password." },
+	{ "user_updated", "success", "The account has been updated." },
+	{ "user_activated", "success", "The account is active again: its "
+	    "owner can sign in." },
+	{ "user_deactivated", "info", "The account is deactivated and has "
+	    "been signed out everywhere." },
+	{ "last_admin", "error", "This is the last active admin: make "
+	    "another user an admin first." },
+	{ "password_set", "success", "The password has been set and the "
+	    "account signed out everywhere." },
 	/* ticket pages (cgi-bin/desk.c) */
 	{ "ticket_created", "success", "Your ticket has been created. "
 	    "We will reply here." },
@@ -58,6 +70,15 @@ static const struct flash flashes[] = {
 	    "plain text files." },
 	{ "attachment_mismatch", "error", "That file's content does not match "
 	    "its name or type, so it was not accepted." },
+	/* catalog admin pages (cgi-bin/catalog.c) */
+	{ "category_created", "success", "The category has been created." },
+	{ "category_updated", "success", "The category has been saved." },
+	{ "category_deleted", "success", "The category has been deleted. "
+	    "Tickets that had it now have no category." },
+	{ "priority_created", "success", "The priority has been created." },
+	{ "priority_updated", "success", "The priority has been saved." },
+	{ "priority_deleted", "success", "The priority has been deleted. "
+	    "Tickets that had it now have no priority." },
 	{ "bad_assignee", "error", "Tickets can only be assigned to an active "
 	    "agent or admin." },
 };

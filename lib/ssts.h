@@ -421,5 +421,7 @@ int		 csrf_ok(const struct req *, const char *given);
 /* lib/audit.c: in the caller's transaction. */
 enum core_err	 audit_log(struct req *, const char *entity_type, int64_t entity_id,
 		    const char *action, int64_t performed_by, const cJSON *payload);
+/* {"changes": {field: {from, to}}} for the fields of "after" that differ. */
+cJSON		*audit_changes(struct req *, const cJSON *before, const cJSON *after);
 
 #endif /* SSTS_H */

@@ -133,7 +133,7 @@ def test_json_minimal_without_cookies(stack):
 
 # ------------------------------------------------------------ 404 / 405
 
-@pytest.mark.parametrize("path", ["/api/nope", "/api/users/me", "/api/",
+@pytest.mark.parametrize("path", ["/api/nope", "/api/userz/me", "/api/",
                                   "/api/ticketsx", "/api/tickets/1/nope",
                                   "/api/auth/../nope"])
 def test_unknown_api_route_404_json(stack, path):
