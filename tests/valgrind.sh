@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/valgrind.sh - one auth worker under valgrind serves 1,000 requests
+# tests/valgrind.sh - one worker per route group under valgrind serves 1,000 requests
 # through nginx (pages, API, errors, a sign-in and authenticated pages),
 # then stops gracefully; fails on any valgrind error or any definite or
 # indirect leak.
@@ -72,6 +72,30 @@ for i in range(5):
     r = hit("POST", "/api/categories", headers=auth, json={"name": "vg-%d" % i})
     assert r.status_code == 400, r.text
     hit("DELETE", "/api/categories/%d" % c["id"], headers=auth)
+# The users and people groups: the API, a bad create, an update, a
+# password reset, the admin's pages and a form post; the account group:
+# the sessions list and a revocation.
+for i in range(3):
+    hit("GET", "/api/users", headers=auth); hit("GET", "/api/users/me", headers=auth)
+    hit("GET", "/api/users/agents/list", headers=auth)
+    u = hit("POST", "/api/users", headers=auth, json={"name": "Vg %d" % i, "email": "vg%d@example.com" % i, "password": "Valgrind-Pass1", "role": "agent"}).json()
+    r = hit("POST", "/api/users", headers=auth, json={"name": "V", "email": "bad", "password": "x", "role": "boss"})
+    assert r.status_code == 400, r.text
+    hit("PATCH", "/api/users/%s" % u["id"], headers=auth, json={"role": "client", "is_active": False})
+    hit("PATCH", "/api/users/%s/password" % u["id"], headers=auth, json={"password": "Valgrind-Pass2"})
+    hit("GET", "/api/users/%s" % u["id"], headers=auth)
+    r = page.get(b + "/admin/users?q=vg"); n += 1
+    assert r.status_code == 200, r.status_code
+    r = page.get(b + "/admin/users/%s" % u["id"]); n += 1
+    assert r.status_code == 200, r.status_code
+    form_csrf = r.text.split('name="csrf" value="')[1].split('"')[0]
+    r = page.post(b + "/admin/users/%s" % u["id"], data={"csrf": form_csrf, "name": "", "email": "x"}, allow_redirects=False); n += 1
+    assert r.status_code == 400, r.status_code
+    tok2 = hit("POST", "/api/auth/login", json={"email": "admin@example.com", "password": "Valgrind-Pass1"}).json()["token"]
+    hit("GET", "/api/auth/sessions", headers=auth)
+    other = [x for x in hit("GET", "/api/auth/sessions", headers={"Authorization": "Bearer " + tok2}).json()["sessions"] if x["current"]][0]
+    hit("DELETE", "/api/auth/sessions/%s" % other["id"], headers=auth)
+    hit("DELETE", "/api/auth/sessions/999999", headers=auth)
 assert n >= 1000, n
 print("requests:", n)
 PY
@@ -80,7 +104,7 @@ trap - EXIT
 served=$(grep -c ' status=' "$out/var/log/auth.log" || true)
 echo "requests served by the worker under valgrind: $served"
 [ "$served" -ge 1000 ] || { echo "valgrind: the worker served fewer than 1,000 requests"; exit 1; }
-logs=$(ls "$out"/var/log/valgrind.*.log 2>/dev/null | xargs grep -lE 'cgi-bin/(auth|tickets|desk|attachments|catalog)' 2>/dev/null || true)
+logs=$(ls "$out"/var/log/valgrind.*.log 2>/dev/null | xargs grep -lE 'cgi-bin/(auth|tickets|desk|attachments|catalog|users|people|account)' 2>/dev/null || true)
 [ -n "$logs" ] || { echo "valgrind: no log of the worker"; exit 1; }
 bad=0
 for f in $logs; do
