@@ -45,10 +45,14 @@ api_list(struct req *r)
 	q.active = f[2].valid ? (f[2].num ? "true" : "false") : NULL;
 	q.page = f[3].valid ? f[3].num : 1;
 	q.limit = f[4].valid ? f[4].num : 0;
-	if ((out = usr_list(r, &q, &total)) == NULL)
+	if ((out = usr_list(r, &q, &total)) == NULL) {
 		resp_error(r, 503, "Service temporarily unavailable");
-	else
-		resp_json(r, 200, out);
+		return;
+	}
+	/* The body stays the original's bare array; the count rides along. */
+	resp_header(r, "X-Total-Count", arena_printf(&r->arena, "%lld",
+	    (long long)total));
+	resp_json(r, 200, out);
 }
 
 static void

@@ -81,6 +81,17 @@ static const struct flash flashes[] = {
 	    "Tickets that had it now have no priority." },
 	{ "bad_assignee", "error", "Tickets can only be assigned to an active "
 	    "agent or admin." },
+	/* account pages (cgi-bin/account.c) */
+	{ "profile_updated", "success", "Your profile has been updated." },
+	{ "password_changed", "success", "Your password has been changed. "
+	    "Your other devices have been signed out." },
+	{ "session_revoked", "success", "That device has been signed out." },
+	{ "sessions_revoked", "success", "All your other devices have been "
+	    "signed out." },
+	{ "no_other_sessions", "info", "No other device was signed in, so "
+	    "there was nothing to sign out." },
+	{ "signed_out_everywhere", "info", "You have been signed out on every "
+	    "device, including this one." },
 };
 
 static void
