@@ -188,6 +188,11 @@ h_update(struct req *r)
 		user_refused(r, 409, f, "profile", "This is the last active "
 		    "admin: make another user an admin first.");
 		break;
+	case USR_BAD_OLD:
+		user_refused(r, 400, f, "profile", "Change your own e-mail "
+		    "address on your Account page, where your current password "
+		    "is asked for.");
+		break;
 	default:
 		page_error(r, usr_status(rc), usr_message(rc));
 	}

@@ -14,9 +14,9 @@ const struct field_spec usr_specs[UK__MAX] = {
 	/* UK_NAME */		{ "name", VALID_LINE, 2, 255, 0, 0, 0 },
 	/* UK_EMAIL */		{ "email", VALID_EMAIL, 1, 255, 0, 0, 0 },
 	/* UK_ROLE */		{ "role", VALID_LINE, 1, 16, 0, 0, 0 },
-	/* UK_ACTIVE */		{ "is_active", VALID_BOOL, 0, 8, 0, 0, 0 },
+	/* UK_ACTIVE */		{ "is_active", VALID_BOOL, 1, 8, 0, 0, 0 },
 	/* UK_PASSWORD */	{ "password", VALID_PASSWORD, 1, 1024, 0, 0, 0 },
-	/* UK_OLD_PASSWORD */	{ "old_password", VALID_PASSWORD, 1, 1024, 0, 0, 0 },
+	/* UK_OLD_PASSWORD */	{ "old_password", VALID_PASSWORD, 0, 1024, 0, 0, 0 },
 };
 
 /* Which fields each mode reads; the others are ignored. */
@@ -24,7 +24,7 @@ static const unsigned mode_keys[] = {
 	/* USR_CREATE */	1u << UK_NAME | 1u << UK_EMAIL | 1u << UK_ROLE |
 				1u << UK_PASSWORD,
 	/* USR_UPDATE */	1u << UK_NAME | 1u << UK_EMAIL | 1u << UK_ROLE |
-				1u << UK_ACTIVE,
+				1u << UK_ACTIVE | 1u << UK_OLD_PASSWORD,
 	/* USR_PASSWORD */	1u << UK_PASSWORD | 1u << UK_OLD_PASSWORD,
 };
 
@@ -265,6 +265,30 @@ usr_action(const cJSON *changes)
 	return "updated";
 }
 
+/*
+ * Changing one's own e-mail address asks for the current password: a
+ * session left open somewhere must not be enough to take the account.
+ */
+static enum usr_result
+usr_reauth(struct req *r, int64_t id, const struct rows *before,
+    const struct usr_fields *f)
+{
+	const cJSON	*was;
+
+	if (id != r->user.id || f->email == NULL)
+		return USR_OK;
+	was = cJSON_GetObjectItemCaseSensitive(own_json(r, ROW(before, 0, 3)),
+	    "email");
+	if (cJSON_IsString(was) && strcmp(was->valuestring, f->email) == 0)
+		return USR_OK;
+	if (f->old_password == NULL || !pw_verify(ROW(before, 0, 2),
+	    f->old_password)) {
+		log_event(r, "e-mail change refused: current password");
+		return USR_BAD_OLD;
+	}
+	return USR_OK;
+}
+
 /* Applies the update under the lock; "a" receives the audit payload. */
 static enum usr_result
 usr_apply(struct req *r, int64_t id, const struct usr_fields *f,
@@ -277,7 +301,8 @@ usr_apply(struct req *r, int64_t id, const struct usr_fields *f,
 	cJSON		*ch;
 
 	if ((rc = usr_lock(r, id, &before)) != USR_OK ||
-	    (rc = usr_admin_left(r, &before, f)) != USR_OK)
+	    (rc = usr_admin_left(r, &before, f)) != USR_OK ||
+	    (rc = usr_reauth(r, id, &before, f)) != USR_OK)
 		return rc;
 	p[0] = num_text(r, id);
 	p[1] = f->name;
@@ -322,10 +347,10 @@ usr_update(struct req *r, int64_t id, const struct usr_fields *f,
 	if (rc != USR_OK)
 		return usr_finish(r, rc, id, NULL, NULL);
 	ch = cJSON_GetObjectItemCaseSensitive(a, "changes");
-	/* Nothing changed: nothing to record. */
+	/* Nothing changed: nothing to record, and the row as it was. */
 	if (cJSON_GetArraySize(ch) == 0) {
 		db_rollback(r);
-		return USR_OK;
+		return usr_get(r, id, out);
 	}
 	return usr_finish(r, rc, id, usr_action(ch), a);
 }
@@ -346,13 +371,15 @@ usr_password(struct req *r, int64_t id, const struct usr_fields *f,
 		return USR_FORBIDDEN;
 	if (self && f->old_password == NULL)
 		return USR_BAD_OLD;
-	if (pw_hash(hash, f->password) != 0 || db_begin(r) != CORE_OK)
+	if (db_begin(r) != CORE_OK)
 		return USR_DB;
 	rc = usr_lock(r, id, &rs);
 	if (rc == USR_OK && self && !pw_verify(ROW(&rs, 0, 2), f->old_password)) {
 		log_event(r, "password change refused: wrong current password");
 		rc = USR_BAD_OLD;
 	}
+	if (rc == USR_OK && pw_hash(hash, f->password) != 0)
+		rc = USR_DB;
 	if (rc == USR_OK && db_run(r, STMT_USER_PASSWORD, p, NULL) != CORE_OK)
 		rc = USR_DB;
 	if (rc == USR_OK)

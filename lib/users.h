@@ -2,7 +2,8 @@
  * SSTS - user accounts (lib/users.c): the admin's user management and
  * everyone's own profile and password, shared by the users API, the
  * /admin/users pages and /account.  The caller is r->user.  Rules:
- * only admins touch other accounts, roles and the active flag; the last
+ * only admins touch other accounts, roles and the active flag; changing
+ * one's own password or e-mail asks for the current password; the last
  * active admin can be neither demoted nor deactivated; deactivation
  * revokes every session of the account, a password change every other
  * one; each change and its audit row (before and after, never a
@@ -41,7 +42,7 @@ struct usr_fields {
 	enum role	 role;		/* ROLE_NONE = unchanged */
 	int		 active;	/* -1 = unchanged, else 0 or 1 */
 	const char	*password;	/* create and password change */
-	const char	*old_password;	/* password change of one's own */
+	const char	*old_password;	/* one's own password or e-mail change */
 };
 
 struct usr_query {

@@ -34,7 +34,8 @@ else ?><?cs
 </div>
 <div class="field">
 <label for="email">E-mail</label>
-<input id="email" name="email" type="email" autocomplete="off" inputmode="email" spellcheck="false" required maxlength="254" value="<?cs var:Edit.email ?>"<?cs if:Errors.email ?> aria-invalid="true" aria-describedby="email-error"<?cs /if ?>>
+<input id="email" name="email" type="email" autocomplete="off" inputmode="email" spellcheck="false" required maxlength="254" value="<?cs var:Edit.email ?>"<?cs if:Errors.email ?> aria-invalid="true" aria-describedby="email-error"<?cs elif:Self ?> aria-describedby="email-hint"<?cs /if ?>>
+<?cs if:Self ?><p class="hint" id="email-hint">Your own address is changed on <a href="/account">your Account page</a>.</p><?cs /if ?>
 <?cs if:Errors.email ?><p class="field-error" id="email-error"><?cs var:Errors.email ?></p><?cs /if ?>
 </div>
 <div class="field">

@@ -154,11 +154,13 @@ test_update_ignores_passwords(void **state)
 	struct usr_fields u;
 
 	(void)state;
-	/* An update never reads a password, even a weak one. */
+	/* An update never reads a new password, even a weak one; the
+	 * current one (for an e-mail change) may be left empty. */
 	form("is_active=off&password=x&old_password=");
 	assert_int_equal(usr_read(&r, USR_UPDATE, f, &u), 0);
 	assert_int_equal(u.active, 0);
 	assert_null(u.password);
+	assert_string_equal(u.old_password, "");
 	assert_null(u.name);
 	assert_null(u.email);
 	assert_int_equal(u.role, ROLE_NONE);
