@@ -238,7 +238,7 @@ h_password(struct req *r)
 	    confirm->val == NULL || strcmp(confirm->val, uf.password) != 0);
 
 	if (r->params[0] == r->user.id) {
-		user_refused(r, 400, NULL, "password", "Change your own "
+		user_refused(r, 400, NULL, NULL, "Change your own "
 		    "password on your Account page, where your current one is "
 		    "asked.");
 		return;

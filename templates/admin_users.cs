@@ -42,7 +42,7 @@ def:users_url(pg) ?>/admin/users?<?cs
 <div class="field">
 <label for="f-status">Status</label>
 <select id="f-status" name="status"<?cs if:Errors.status ?> aria-invalid="true" aria-describedby="f-status-error"<?cs /if ?>>
-<option value="">Active and deactivated</option>
+<option value="">Any status</option>
 <option value="active"<?cs if:Form.status == "active" ?> selected<?cs /if ?>>Active</option>
 <option value="inactive"<?cs if:Form.status == "inactive" ?> selected<?cs /if ?>>Deactivated</option>
 </select>
