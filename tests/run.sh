@@ -27,18 +27,47 @@ step() {
 step lint sh tests/lint.sh
 step unit make --no-print-directory unit
 step fuzz-smoke make --no-print-directory fuzz-smoke FUZZ_SECONDS="${FUZZ_SECONDS:-10}"
-step http $PY -m pytest -q -p no:cacheprovider tests/http
+# The HTTP suite runs as two shards side by side, each with its own stacks
+# under tests/out/<step>-<shard>: the tickets and attachments modules (the
+# zz invariants last, after the tickets modules on their shared stack),
+# and the rest.  Both shards' output is kept; a failing shard's comes last.
+shard_a() {
+	ls tests/http/test_tickets_*.py tests/http/test_attachments.py \
+	    tests/http/test_api_misc.py tests/http/test_cors.py \
+	    tests/http/test_ratelimit.py tests/http/test_catalog.py | sort
+}
+shard_b() {
+	ls tests/http/test_*.py | sort | grep -vxF -f <(shard_a)
+}
+http_sharded() {	# http_sharded <step> [env assignments...]
+	local name=$1 s rc=0 ok=() bad=()
+	shift
+	for s in a b; do
+		env SSTS_TEST_OUT="$PWD/tests/out/$name-$s" "$@" \
+		    $PY -m pytest -q -p no:cacheprovider $(shard_$s) \
+		    >"tests/out/$name-$s.log" 2>&1 &
+		eval "pid_$s=\$!"
+	done
+	for s in a b; do
+		if eval "wait \$pid_$s"; then ok+=("$s"); else bad+=("$s"); rc=1; fi
+	done
+	for s in "${ok[@]}" "${bad[@]}"; do
+		echo "== shard $s"
+		cat "tests/out/$name-$s.log"
+	done
+	return $rc
+}
+step http http_sharded http
 step browser $PY -m pytest -q -p no:cacheprovider tests/browser
 step asan-build make --no-print-directory asan
 # The HTTP suite again with ASan/UBSan workers; any sanitizer report in
 # their logs fails the step even if every request looked right.
 http_asan() {
-	env SSTS_BIN="$PWD/build/asan/cgi-bin" \
+	http_sharded http-asan SSTS_BIN="$PWD/build/asan/cgi-bin" \
 	    ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	    $PY -m pytest -q -p no:cacheprovider tests/http || return 1
-	if grep -lE 'AddressSanitizer|LeakSanitizer|runtime error:' \
-	    tests/out/*/var/log/*.log; then
+	    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 || return 1
+	if find tests/out/http-asan-a tests/out/http-asan-b -path '*/var/log/*.log' \
+	    -print0 | xargs -0 -r grep -lE 'AddressSanitizer|LeakSanitizer|runtime error:'; then
 		echo "sanitizer reports found in the worker logs above"
 		return 1
 	fi
