@@ -12,7 +12,7 @@ CSTD	 = -std=c17 -D_GNU_SOURCE
 WARN	 = -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 	   -Wformat=2 -Werror=format-security -Wshadow -Wvla
 OPT	?= -O2 -g
-PKGS	 = libcjson libsodium libpq fcgi libcrypto libmagic
+PKGS	 = libcjson libsodium libpq fcgi libcrypto libmagic liboath libqrencode
 CPPFLAGS_ALL = -Ilib -I/usr/include/ClearSilver $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS_ALL   = $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
 	   -lneo_cgi -lneo_cs -lneo_utl -lz
@@ -43,6 +43,7 @@ LIBOBJS	 = \
 	jwt.o \
 	kv.o \
 	log.o \
+	mfa.o \
 	multipart.o \
 	page.o \
 	pw.o \
@@ -51,8 +52,10 @@ LIBOBJS	 = \
 	sess.o \
 	sessions.o \
 	sniff.o \
+	throttle.o \
 	tickets.o \
 	tmpl.o \
+	totp.o \
 	users.o \
 	util.o \
 	valid.o \
@@ -64,6 +67,7 @@ GROUPS	 = \
 	auth \
 	catalog \
 	desk \
+	mfa \
 	people \
 	tickets \
 	users
@@ -78,10 +82,11 @@ BINS	 = $(addprefix $(BUILD)/cgi-bin/,$(GROUPS) $(TOOLS))
 # Debian packages: what `make run` needs, and what `make test` adds.
 DEPS_RUN = gcc make pkg-config libfcgi-dev libfcgi-bin spawn-fcgi multiwatch \
 	   nginx libcjson-dev libsodium-dev libssl-dev libpq-dev postgresql-15 \
-	   clearsilver-dev zlib1g-dev libmagic-dev openssl curl acl
+	   clearsilver-dev zlib1g-dev libmagic-dev liboath-dev libqrencode-dev \
+	   openssl curl acl
 DEPS_TEST = $(DEPS_RUN) libcmocka-dev clang-14 libclang-rt-14-dev valgrind \
 	   python3 python3-pytest python3-requests python3-selenium chromium \
-	   chromium-driver wrk
+	   chromium-driver wrk oathtool faketime
 
 .PHONY: all run test deps deps-run lint unit fuzz valgrind asan bench clean
 all: $(LIB) $(BINS)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "ssts.h"
+#include "mfa.h"
 #include "sessions.h"
 #include "users.h"
 
@@ -74,6 +75,7 @@ static void
 security_page(struct req *r, int status, const char *error)
 {
 	struct page	*p;
+	struct mfa_setup s;
 	cJSON		*list = sessions_list(r);
 
 	if (list == NULL) {
@@ -82,6 +84,12 @@ security_page(struct req *r, int status, const char *error)
 	}
 	p = page_new(r, "Security");
 	page_set_json(p, "Sessions", list);
+	page_set(p, "MFA.enabled", r->user.mfa_enabled ? "1" : NULL);
+	if (!r->user.mfa_enabled && mfa_pending(r, &s) == MFA_OK) {
+		page_set(p, "MFA.secret", s.secret);
+		page_set(p, "MFA.uri", s.uri);
+		page_set(p, "MFA.svg", s.svg);
+	}
 	page_set(p, "Error.message", error);
 	page_render(p, status, "security.cs");
 }

@@ -18,10 +18,11 @@ static const struct field_spec fields[K__MAX] = {
 	/* K_ROLE */	 { "role", VALID_LINE, 0, 16, 0, 0, 0 },
 };
 
-/* Login takes only e-mail and password; the specs are a prefix view. */
-static const struct field_spec login_fields[2] = {
+/* Login: e-mail, password and, for MFA accounts, the code (API only). */
+static const struct field_spec login_fields[3] = {
 	{ "email", VALID_EMAIL, 1, 255, 0, 0, 1 },
 	{ "password", VALID_PASSWORD, 1, 1024, 0, 0, 1 },
+	{ "mfaToken", VALID_LINE, 0, 64, 0, 0, 0 },
 };
 
 static void
@@ -63,32 +64,29 @@ api_register(struct req *r)
 static void
 api_login(struct req *r)
 {
-	struct field	 f[2];
+	struct field	 f[3];
 	struct user	 u;
+	struct login	 in;
 	const char	*token;
-	cJSON		*j;
+	int64_t		 wait;
+	enum acct_result rc;
+	cJSON		*j = req_own(r, cJSON_CreateObject());
 
-	if (req_fields(r, login_fields, 2, f) > 0) {
-		resp_validation(r, login_fields, 2, f);
+	if (req_fields(r, login_fields, 3, f) > 0) {
+		resp_validation(r, login_fields, 3, f);
 		return;
 	}
-	switch (account_login(r, f[0].str, f[1].str, &u, &token)) {
-	case ACCT_OK:
-		j = req_own(r, cJSON_CreateObject());
+	in = (struct login){ f[0].str, f[1].str, field_value(&f[2]) };
+	if ((rc = account_login(r, &in, &u, &token, &wait)) == ACCT_OK) {
 		cJSON_AddStringToObject(j, "token", token);
 		cJSON_AddItemToObject(j, "user", account_user_json(&u));
 		resp_json(r, 200, j);
-		break;
-	case ACCT_BAD:
-		resp_error(r, 401, "Invalid email or password");
-		break;
-	case ACCT_INACTIVE:
-		resp_error(r, 403,
-		    "Account is deactivated. Please contact administrator.");
-		break;
-	default:
-		resp_error(r, 503, "Service temporarily unavailable");
-	}
+	} else if (rc == ACCT_MFA_REQUIRED) {
+		cJSON_AddStringToObject(j, "error", "MFA token required");
+		cJSON_AddBoolToObject(j, "mfaRequired", 1);
+		resp_json(r, 403, j);
+	} else
+		account_refuse(r, rc, wait, NULL);
 }
 
 static void
@@ -120,25 +118,6 @@ page_dashboard(struct req *r)
 	page_render(page_new(r, "Dashboard"), 200, "dashboard.cs");
 }
 
-/* Only same-site absolute paths are followed after signing in. */
-static const char *
-safe_next(struct req *r)
-{
-	const struct kv	*n = req_param(r, "next");
-	size_t		 i;
-
-	if (n == NULL || n->val == NULL || n->val[0] != '/' ||
-	    n->val[1] == '/' || n->vlen > 512 || strlen(n->val) != n->vlen ||
-	    !valid_utf8(n->val, n->vlen))
-		return "/dashboard";
-	/* Browsers drop tabs and newlines: "/\t/x" would become "//x". */
-	for (i = 0; i < n->vlen; i++)
-		if ((unsigned char)n->val[i] < 0x20 || n->val[i] == 0x7f ||
-		    n->val[i] == '\\')
-			return "/dashboard";
-	return n->val;
-}
-
 static void
 login_form(struct req *r, int status, const char *email, const char *error)
 {
@@ -147,16 +126,20 @@ login_form(struct req *r, int status, const char *email, const char *error)
 	p = page_new(r, "Sign in");
 	page_set(p, "Form.email", email);
 	page_set(p, "Error.message", error);
-	page_set(p, "Next", safe_next(r));
+	page_set(p, "Next", account_next(r));
 	page_render(p, status, "login.cs");
 }
 
 static void
 page_login_post(struct req *r)
 {
-	struct field	 f[2];
+	struct field	 f[3];
 	struct user	 u;
-	const char	*token;
+	struct login	 in;
+	const char	*token, *why;
+	int64_t		 wait;
+	enum acct_result rc;
+	int		 st;
 
 	if (req_fields(r, login_fields, 2, f) > 0) {
 		login_form(r, 400, f[0].str, f[0].err ?
@@ -164,21 +147,16 @@ page_login_post(struct req *r)
 		    "Enter your password.");
 		return;
 	}
-	switch (account_login(r, f[0].str, f[1].str, &u, &token)) {
-	case ACCT_OK:
+	in = (struct login){ f[0].str, f[1].str, NULL };
+	rc = account_login(r, &in, &u, &token, &wait);
+	if (rc == ACCT_OK) {
 		sess_set_cookie(r, token);
-		resp_redirect(r, safe_next(r));
-		break;
-	case ACCT_BAD:
-		login_form(r, 401, f[0].str, "Invalid email or password.");
-		break;
-	case ACCT_INACTIVE:
-		login_form(r, 403, f[0].str, "This account is deactivated. "
-		    "Please contact an administrator.");
-		break;
-	default:
-		page_error(r, 503, "The service is temporarily unavailable.");
-	}
+		resp_redirect(r, account_next(r));
+	} else if (rc == ACCT_MFA_REQUIRED && sess_pending_start(r, u.id))
+		resp_redirect(r, arena_printf(&r->arena, "/login/mfa?next=%s",
+		    url_escape(&r->arena, account_next(r))));
+	else if ((why = account_refuse(r, rc, wait, &st)) != NULL)
+		login_form(r, st, f[0].str, why);
 }
 
 static void

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ssts.h"
+#include "mfa.h"
 #include "users.h"
 
 #define PAGE_SIZE	25
@@ -258,6 +259,17 @@ h_password(struct req *r)
 		done(r, "password_set");
 }
 
+static void
+h_mfa_reset(struct req *r)
+{
+	enum mfa_result	 rc = mfa_reset(r, r->params[0]);
+
+	if (rc != MFA_OK)
+		page_error(r, mfa_status(rc), mfa_message(rc));
+	else
+		done(r, "mfa_reset");
+}
+
 static const struct route routes[] = {
 	{ "GET", "/admin/users", PERM_ADMIN, h_list, 0 },
 	{ "GET", "/admin/users/new", PERM_ADMIN, h_new, 0 },
@@ -266,6 +278,7 @@ static const struct route routes[] = {
 	{ "POST", "/admin/users/:id", PERM_ADMIN, h_update, 0 },
 	{ "POST", "/admin/users/:id/active", PERM_ADMIN, h_active, 0 },
 	{ "POST", "/admin/users/:id/password", PERM_ADMIN, h_password, 0 },
+	{ "POST", "/admin/users/:id/mfa/reset", PERM_ADMIN, h_mfa_reset, 0 },
 };
 
 int

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ssts.h"
+#include "mfa.h"
 #include "users.h"
 
 static void
@@ -144,6 +145,22 @@ api_password(struct req *r)
 	answer(r, rc, 200, out);
 }
 
+/* An admin turns a user's MFA off (a lost phone): audited, signed out. */
+static void
+api_mfa_reset(struct req *r)
+{
+	enum mfa_result	 rc = mfa_reset(r, r->params[0]);
+	cJSON		*out;
+
+	if (rc != MFA_OK) {
+		resp_error(r, mfa_status(rc), mfa_message(rc));
+		return;
+	}
+	out = req_own(r, cJSON_CreateObject());
+	cJSON_AddStringToObject(out, "message", "MFA reset");
+	resp_json(r, 200, out);
+}
+
 static const struct route routes[] = {
 	{ "GET", "/api/users", PERM_ADMIN, api_list, 0 },
 	{ "GET", "/api/users/me", PERM_USER, api_me, 0 },
@@ -152,6 +169,7 @@ static const struct route routes[] = {
 	{ "POST", "/api/users", PERM_ADMIN, api_create, 0 },
 	{ "PATCH", "/api/users/:id", PERM_USER, api_update, 0 },
 	{ "PATCH", "/api/users/:id/password", PERM_USER, api_password, 0 },
+	{ "POST", "/api/users/:id/mfa/reset", PERM_ADMIN, api_mfa_reset, 0 },
 };
 
 int

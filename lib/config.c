@@ -99,6 +99,24 @@ config_uploads(struct config *c)
 	return c->upload_dir != NULL;
 }
 
+/* Sign-in throttling: free attempts per address, then doubling delays. */
+static int
+config_throttle(struct config *c)
+{
+	int64_t	 tries, delay;
+
+	if (parse_int64(env_or("SSTS_LOGIN_FREE_TRIES", "5"), 1, 1000,
+	    &tries) != 0 || parse_int64(env_or("SSTS_LOGIN_MAX_DELAY", "900"),
+	    1, 86400, &delay) != 0) {
+		fprintf(stderr, "%s: SSTS_LOGIN_FREE_TRIES must be 1..1000 and "
+		    "SSTS_LOGIN_MAX_DELAY 1..86400\n", c->group);
+		return 0;
+	}
+	c->login_free = (int)tries;
+	c->login_max_delay = (int)delay;
+	return 1;
+}
+
 /* Fills the configuration; returns 0 (and says why on stderr) on failure. */
 int
 config_load(const char *group)
@@ -117,7 +135,8 @@ config_load(const char *group)
 		return 0;
 	}
 	c->session_ttl = hours * 3600;
-	if (!config_uploads(c) || !config_secrets(c) || !config_dummy_hash(c))
+	if (!config_uploads(c) || !config_throttle(c) || !config_secrets(c) ||
+	    !config_dummy_hash(c))
 		return 0;
 	vault_key(c->enc_key, c->att_key);
 	cfg = c;

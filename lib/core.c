@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "internal.h"
+#include "totp.h"
 
 static struct arena	 worker_arena;	/* reused, reset per request */
 
@@ -32,8 +33,9 @@ core_init(const char *group)
 	char	 dir[4096];
 
 	signal(SIGPIPE, SIG_IGN);
-	if (sodium_init() < 0) {
-		fprintf(stderr, "%s: libsodium failed to start\n", group);
+	if (sodium_init() < 0 || !totp_init()) {
+		fprintf(stderr, "%s: libsodium or liboath failed to start\n",
+		    group);
 		return core_refuse();
 	}
 	if (!config_load(group))
@@ -59,6 +61,7 @@ core_fini(void)
 {
 	db_fini();
 	tmpl_fini();
+	totp_fini();
 	arena_free(&worker_arena);
 }
 

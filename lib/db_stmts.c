@@ -76,6 +76,9 @@
 	" FROM unnest(ARRAY(SELECT t.id FROM tickets t" TICKET_WHERE \
 	" ORDER BY " order " LIMIT $8 OFFSET $9)) WITH ORDINALITY" \
 	" AS page(pid, n) JOIN tickets t ON t.id = page.pid ORDER BY page.n", 9 }
+/* The failures of a throttled key after this attempt (a day resets). */
+#define THROTTLE_N "(CASE WHEN t.updated_at < now() - interval '1 day'" \
+	" THEN 1 ELSE t.failures + 1 END)"
 /* A user as the users API shows one. */
 #define USER_FULL(u) "json_build_object('id', " u ".id::text, 'name', " u \
 	".name, 'email', " u ".email, 'role', " u ".role, 'is_active', " u \
@@ -385,4 +388,73 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  "UPDATE user_sessions SET revoked = true, revoked_at = now()"
 	  " WHERE id = $1::bigint AND user_id = $2::bigint AND NOT revoked"
 	  " AND expires_at > now() RETURNING ip_address", 2 },
+	/*
+	 * Sign-in throttling (lib/throttle.c): $1 key, $2 free attempts,
+	 * $3 longest delay (s).  An attempt is taken only while the key is
+	 * not locked (no row back: locked); a day without attempts starts
+	 * the count afresh.
+	 */
+	/* STMT_THROTTLE_TAKE */
+	{ "throttle_take",
+	  "INSERT INTO login_throttle AS t (key, failures, locked_until)"
+	  " VALUES ($1, 1, CASE WHEN 1 > $2::int THEN now()"
+	  " + make_interval(secs => least(2, $3::int)) END)"
+	  " ON CONFLICT (key) DO UPDATE SET failures = " THROTTLE_N ","
+	  " locked_until = CASE WHEN " THROTTLE_N " > $2::int THEN now()"
+	  " + make_interval(secs => least(power(2, least(" THROTTLE_N
+	  " - $2::int, 20)), $3::int)) END, updated_at = now()"
+	  " WHERE t.locked_until IS NULL OR t.locked_until <= now()"
+	  " RETURNING failures", 3 },
+	/* STMT_THROTTLE_WAIT: whole seconds until the lock ends, at least 1 */
+	{ "throttle_wait",
+	  "SELECT greatest(1, ceil(extract(epoch FROM locked_until - now())))"
+	  "::bigint::text FROM login_throttle WHERE key = $1", 1 },
+	/* STMT_THROTTLE_FORGIVE */
+	/*
+	 * STMT_THROTTLE_FORGIVE: the attempt was a right password.  Any lock
+	 * is the one this attempt set (a take only passes while unlocked),
+	 * and only someone who knows the password gets here: it goes too.
+	 */
+	{ "throttle_forgive", "UPDATE login_throttle SET failures ="
+	  " greatest(failures - 1, 0), locked_until = NULL WHERE key = $1", 1 },
+	/* STMT_THROTTLE_CLEAR */
+	{ "throttle_clear", "DELETE FROM login_throttle WHERE key = $1", 1 },
+	/* Multi-factor sign-in (lib/mfa.c). */
+	/* STMT_MFA_STATE */
+	{ "mfa_state", "SELECT mfa_enabled, mfa_secret FROM users"
+	  " WHERE id = $1::bigint", 1 },
+	/* STMT_MFA_SET_PENDING: a new secret, until MFA is on */
+	{ "mfa_set_pending", "UPDATE users SET mfa_secret = $2,"
+	  " mfa_last_counter = NULL WHERE id = $1::bigint AND NOT mfa_enabled"
+	  " RETURNING 1", 2 },
+	/* STMT_MFA_ENABLE: only for the set-up the code was checked against */
+	{ "mfa_enable", "UPDATE users SET mfa_enabled = true,"
+	  " mfa_last_counter = $2::bigint WHERE id = $1::bigint"
+	  " AND NOT mfa_enabled AND mfa_secret = $3 RETURNING 1", 3 },
+	/* STMT_MFA_ACCEPT_STEP: a code's time step, once and in order */
+	{ "mfa_accept_step", "UPDATE users SET mfa_last_counter = $2::bigint"
+	  " WHERE id = $1::bigint AND mfa_enabled"
+	  " AND coalesce(mfa_last_counter, -1) < $2::bigint RETURNING 1", 2 },
+	/* STMT_MFA_DISABLE: answers whether it was on */
+	{ "mfa_disable",
+	  "WITH old AS (SELECT id, mfa_enabled FROM users WHERE id = $1::bigint"
+	  " FOR UPDATE) UPDATE users u SET mfa_enabled = false,"
+	  " mfa_secret = NULL, mfa_last_counter = NULL FROM old"
+	  " WHERE u.id = old.id RETURNING old.mfa_enabled", 1 },
+	/* STMT_MFA_CODES_CLEAR */
+	{ "mfa_codes_clear", "DELETE FROM mfa_recovery_codes"
+	  " WHERE user_id = $1::bigint", 1 },
+	/* STMT_MFA_CODE_INSERT */
+	{ "mfa_code_insert", "INSERT INTO mfa_recovery_codes (user_id, lookup,"
+	  " code_hash) VALUES ($1::bigint, $2, $3)", 3 },
+	/* STMT_MFA_CODE_FIND: an unused code of $1 by its clear prefix */
+	{ "mfa_code_find", "SELECT id, code_hash FROM mfa_recovery_codes"
+	  " WHERE user_id = $1::bigint AND lookup = $2 AND used_at IS NULL", 2 },
+	/* STMT_MFA_CODE_USE: once, even when two sign-ins race */
+	{ "mfa_code_use", "UPDATE mfa_recovery_codes SET used_at = now()"
+	  " WHERE id = $1::bigint AND used_at IS NULL RETURNING 1", 1 },
+	/* STMT_USER_BY_ID: as STMT_USER_BY_EMAIL (the second sign-in step) */
+	{ "user_by_id",
+	  "SELECT id, name, email, password_hash, role, is_active, mfa_enabled"
+	  " FROM users WHERE id = $1::bigint", 1 },
 };

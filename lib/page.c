@@ -28,6 +28,23 @@ static const struct flash flashes[] = {
 	{ "registered", "success", "Your account is ready. Welcome to SSTS!" },
 	{ "signed_in", "success", "You are signed in." },
 	{ "signed_out", "info", "You have been signed out." },
+	/* two-step sign-in (cgi-bin/mfa.c) */
+	{ "mfa_expired", "info", "Your sign-in has to start again. Please "
+	    "enter your e-mail and password." },
+	{ "mfa_off", "info", "Two-step sign-in is already off." },
+	{ "mfa_setup", "info", "Scan the QR code with your authenticator app, "
+	    "then enter the code it shows to finish." },
+	{ "mfa_already", "info", "Two-step sign-in is already on." },
+	{ "mfa_failed", "error", "That did not work. Please start again." },
+	{ "mfa_throttled", "error", "Too many wrong codes or passwords. Please "
+	    "wait a while and try again." },
+	{ "mfa_bad_code", "error", "That code is not valid or was already "
+	    "used. Please enter the current one." },
+	{ "mfa_bad_password", "error", "Your password was not right." },
+	{ "mfa_disabled", "info", "Two-step sign-in is off, and your other "
+	    "devices have been signed out." },
+	{ "mfa_reset", "success", "Two-step sign-in has been turned off for "
+	    "this account, which has been signed out everywhere." },
 	/* the admin's user pages (cgi-bin/people.c) */
 	{ "user_created", "success", "The account has been created. Give the "
 	    "new user their e-mail address and password." },

@@ -18,6 +18,8 @@
 #include "internal.h"
 
 #define COOKIE_SESSION	"__Host-ssts"
+#define COOKIE_PENDING	"__Host-mfa"
+#define PENDING_TTL	300	/* seconds to type the code */
 
 static const char *const role_names[ROLE__MAX] = {
 	"",		/* ROLE_NONE */
@@ -252,4 +254,52 @@ void
 sess_clear_cookie(struct req *r)
 {
 	resp_cookie(r, COOKIE_SESSION, NULL, 0);
+}
+
+/*
+ * Between a right password and the code of an MFA account, the browser
+ * holds only this: a short-lived JWT of type "mfa_pending" naming the
+ * user.  sess_check() accepts nothing but "access", so it opens no page
+ * and no API route; only the second step (/login/mfa) reads it.  Its
+ * "sid" names no session (one is made when the code is right).
+ */
+int
+sess_pending_start(struct req *r, int64_t uid)
+{
+	struct jwt_claims	 c;
+	const char		*token;
+
+	memset(&c, 0, sizeof(c));
+	c.sub = c.sid = uid;
+	snprintf(c.typ, sizeof(c.typ), "mfa_pending");
+	token_random(c.jti, sizeof(c.jti), 16);
+	c.iat = (int64_t)time(NULL);
+	c.exp = c.iat + PENDING_TTL;
+	if ((token = jwt_sign(&r->arena, cfg->jwt_key, cfg->jwt_keylen,
+	    &c)) == NULL)
+		return 0;
+	resp_cookie(r, COOKIE_PENDING, token, PENDING_TTL);
+	return 1;
+}
+
+/* The user of a valid pending state, or 0. */
+int64_t
+sess_pending_user(struct req *r)
+{
+	struct jwt_claims	 c;
+	const char		*token;
+
+	token = r->cookie ? cookie_get(&r->arena, r->cookie, COOKIE_PENDING) :
+	    NULL;
+	if (token == NULL || jwt_verify(&r->arena, cfg->jwt_key,
+	    cfg->jwt_keylen, token, strlen(token), (int64_t)time(NULL), &c) !=
+	    JWT_OK || strcmp(c.typ, "mfa_pending") != 0)
+		return 0;
+	return c.sub;
+}
+
+void
+sess_pending_clear(struct req *r)
+{
+	resp_cookie(r, COOKIE_PENDING, NULL, 0);
 }

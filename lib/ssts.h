@@ -158,6 +158,8 @@ int		 parse_int64(const char *, int64_t min, int64_t max, int64_t *out);
 int		 hex_digit(int c);	/* 0..15, or -1 if c is not one */
 char		*html_escape(struct arena *, const char *);
 char		*json_escape(struct arena *, const char *);
+/* Percent-encodes all but RFC 3986 unreserved characters; NULL if too long. */
+char		*url_escape(struct arena *, const char *);
 void		 iso_time(char out[32], const char *pg_timestamp);
 void		 iso_now(char out[32]);
 
@@ -213,6 +215,8 @@ struct config {
 	const char	*upload_dir;	/* UPLOAD_DIR */
 	int64_t		 max_upload;	/* SSTS_MAX_UPLOAD_MB, in bytes */
 	unsigned char	 att_key[32];	/* attachment key, from enc_key */
+	int		 login_free;	/* SSTS_LOGIN_FREE_TRIES */
+	int		 login_max_delay; /* SSTS_LOGIN_MAX_DELAY, seconds */
 };
 
 extern const struct config *cfg;	/* read-only after core_init() */
@@ -414,6 +418,10 @@ int		 sess_check(struct req *, const char *token, const char **why);
 enum core_err	 sess_revoke(struct req *);
 void		 sess_set_cookie(struct req *, const char *token);
 void		 sess_clear_cookie(struct req *);
+/* The second sign-in step's pending state (a cookie; grants nothing). */
+int		 sess_pending_start(struct req *, int64_t uid);
+int64_t		 sess_pending_user(struct req *);
+void		 sess_pending_clear(struct req *);
 void		 csrf_make(const struct req *, char out[64], const char *seed);
 void		 csrf_prepare(struct req *, int create);
 int		 csrf_ok(const struct req *, const char *given);

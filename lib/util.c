@@ -177,3 +177,20 @@ iso_time(char out[32], const char *pg)
 	snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", y % 10000,
 	    mo % 100, d % 100, h % 100, mi % 100, sec % 100, ms % 1000);
 }
+
+/* Percent-encodes everything but RFC 3986 unreserved characters. */
+char *
+url_escape(struct arena *a, const char *s)
+{
+	struct buf	 b;
+
+	buf_init(&b, a, 1024);
+	for (; *s != '\0'; s++) {
+		if ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || strchr("-._~", *s) != NULL)
+			buf_putc(&b, *s);
+		else
+			buf_printf(&b, "%%%02X", (unsigned char)*s);
+	}
+	return b.err ? NULL : b.data;
+}

@@ -49,7 +49,7 @@ http_port=${SSTS_HTTP_PORT:-8080}
 pg_port=${SSTS_PG_PORT:-5432}
 listen=${SSTS_LISTEN:-127.0.0.1}
 workers=${SSTS_WORKERS:-2}
-groups_list=${SSTS_GROUPS:-auth tickets desk attachments catalog users people account}
+groups_list=${SSTS_GROUPS:-auth tickets desk attachments catalog users people account mfa}
 auth_rate=${SSTS_AUTH_RATE:-10r/m}
 auth_burst=${SSTS_AUTH_BURST:-10}
 
@@ -488,12 +488,15 @@ do_stop() {
 	# nginx first (stop taking requests, finish the ones in flight), then
 	# the workers, then the database.
 	stop_one nginx QUIT
+	# All route groups at once: each supervisor takes a second or two to
+	# see its workers go, and nine of them in a row add up.
 	for f in "$rundir"/*.pid; do
 		[ -e "$f" ] || continue
 		name=$(basename "$f" .pid)
-		stop_one "$name" TERM
-		rm -f -- "$rundir/$name.sock"
+		stop_one "$name" TERM &
 	done
+	wait
+	rm -f -- "$rundir"/*.sock
 	if [ -f "$var/pg/PG_VERSION" ]; then
 		"$root/sql/pg.sh" stop
 	fi

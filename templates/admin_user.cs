@@ -87,6 +87,15 @@ else ?><?cs
 <dl class="meta">
 <dt>E-mail</dt><dd class="mono"><?cs var:Account.email ?></dd>
 <dt>Two-step sign-in</dt><dd><?cs if:Account.mfa_enabled ?>On<?cs else ?><span class="muted">Off</span><?cs /if ?></dd>
+<?cs if:Account.mfa_enabled ?>
+</dl>
+<form id="form-mfa" method="post" action="/admin/users/<?cs var:Account.id ?>/mfa/reset">
+<input type="hidden" name="csrf" value="<?cs var:Csrf ?>">
+<p class="hint">Lost their phone and their recovery codes? Turning two-step sign-in off signs <?cs if:Self ?>you<?cs else ?>them<?cs /if ?> out everywhere; they can set it up again on their Security page.</p>
+<button type="submit" class="btn btn-secondary btn-sm">Turn off two-step sign-in</button>
+</form>
+<dl class="meta">
+<?cs /if ?>
 <dt>Joined</dt><dd><?cs call:when(Account.created_at) ?></dd>
 <dt>Last changed</dt><dd><?cs call:when(Account.updated_at) ?></dd>
 </dl>

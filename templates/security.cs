@@ -1,8 +1,14 @@
-<?cs # security.cs: the signed-in devices (GET /security): each live session
-     of the user, this device first and marked, a Sign out button on the
-     others, then "sign out all other devices" and "sign out everywhere".
-     HDF: Sessions.N.{id, created_at, last_seen_at, ip_address, user_agent,
-     current}, Error.message (a refused revocation). ?><?cs include:"_header.cs" ?><?cs include:"_tickets.cs" ?><?cs
+<?cs # security.cs: two-step sign-in and the signed-in devices (GET
+     /security). Two-step sign-in is off (a set-up button), being set up
+     (the QR code, the key as text, the first code) or on (a form to turn
+     it off). Then each live session of the user, this device first and
+     marked, a Sign out button on the others, then "sign out all other
+     devices" and "sign out everywhere".
+     HDF: MFA.enabled, MFA.{secret, uri, svg} (a set-up in progress; svg is
+     an <svg> drawn by lib/totp.c from our own data, so it is the one value
+     written unescaped), Sessions.N.{id, created_at, last_seen_at,
+     ip_address, user_agent, current}, Error.message (a refused
+     revocation). ?><?cs include:"_header.cs" ?><?cs include:"_tickets.cs" ?><?cs
 
 # The browser (or program) a user agent names, for people. ?><?cs
 def:browser(ua) ?><?cs
@@ -34,13 +40,87 @@ def:device(ua) ?><?cs if:ua ?><?cs call:browser(ua) ?><?cs call:system(ua) ?><?c
 <div class="page-head">
 <div>
 <h1>Security</h1>
-<p class="lead">Where your account is signed in, and how to sign it out.</p>
+<p class="lead">Two-step sign-in, where your account is signed in, and how to sign it out.</p>
 </div>
 <a class="btn btn-secondary" href="/account">Change your password</a>
 </div>
 <?cs if:Error.message ?>
 <div class="alert alert-error" role="alert"><p><?cs var:Error.message ?></p></div>
 <?cs /if ?>
+
+<section class="card mfa-card" id="mfa" aria-labelledby="mfa-title">
+<div class="mfa-head">
+<h2 class="card-title" id="mfa-title">Two-step sign-in</h2>
+<p class="mfa-status"><span class="visually-hidden">Status: </span><?cs if:MFA.enabled ?><span class="badge badge-active">On</span><?cs else ?><span class="badge badge-inactive">Off</span><?cs /if ?></p>
+</div>
+<?cs if:MFA.enabled ?>
+<p>Each time you sign in, after your password, you are asked for the 6-digit code that your authenticator app shows.</p>
+<p class="hint">Lost your phone? Sign in with one of the recovery codes you saved when you turned this on; each works once. Lost those too? An administrator can turn two-step sign-in off for you.</p>
+<form id="form-mfa-disable" class="form-stack mfa-form" method="post" action="/security/mfa/disable" aria-labelledby="mfa-disable-title">
+<input type="hidden" name="csrf" value="<?cs var:Csrf ?>">
+<input type="text" autocomplete="username" value="<?cs var:User.email ?>" hidden>
+<h3 class="mfa-subtitle" id="mfa-disable-title">Turn off two-step sign-in</h3>
+<div class="field">
+<label for="mfa-password">Your password</label>
+<input id="mfa-password" name="password" type="password" autocomplete="current-password" required maxlength="1024">
+</div>
+<div class="field">
+<label for="mfa-code">Code from your app, or a recovery code</label>
+<input id="mfa-code" name="code" type="text" autocomplete="one-time-code" autocapitalize="off" spellcheck="false" required maxlength="32" class="code-input" aria-describedby="mfa-code-hint">
+<p class="hint" id="mfa-code-hint">Turning it off signs out your other devices. Your recovery codes stop working.</p>
+</div>
+<div class="form-actions">
+<button type="submit" class="btn btn-danger">Turn off two-step sign-in</button>
+</div>
+</form>
+<?cs elif:MFA.secret ?>
+<p>Almost done: two-step sign-in is not on until you enter a first code.</p>
+<ol class="mfa-steps">
+<li class="mfa-step">
+<h3 class="mfa-subtitle">Add your account to your authenticator app</h3>
+<div class="mfa-setup">
+<figure class="mfa-qr">
+<div class="mfa-qr-code" role="img" aria-label="QR code of your two-step sign-in key. The same key is written out as text next to it."><?cs escape: "none" ?><?cs var:MFA.svg ?><?cs /escape ?></div><?cs # lint: allow: escape "none" for MFA.svg only, an SVG drawn by lib/totp.c ?>
+<figcaption>Scan this with your app.</figcaption>
+</figure>
+<div class="mfa-manual">
+<p id="mfa-secret-label">Cannot scan it? Choose to enter a key in your app, and type this one (time based, 6 digits, every 30 seconds):</p>
+<p><code class="mfa-secret" id="mfa-secret" translate="no"><?cs loop:i = 0, string.length(MFA.secret) - 1, 4 ?><?cs if:i > 0 ?> <?cs /if ?><?cs var:string.slice(MFA.secret, i, i + 4) ?><?cs /loop ?></code></p>
+<p class="hint">Account: <?cs var:User.email ?> · Issuer: <?cs var:Site.name ?></p>
+<p class="mfa-link-row"><a class="btn btn-secondary btn-sm mfa-uri" href="<?cs var:MFA.uri ?>">Open in the authenticator app on this device</a></p>
+</div>
+</div>
+</li>
+<li class="mfa-step">
+<h3 class="mfa-subtitle">Enter the code the app shows</h3>
+<form id="form-mfa-enable" class="form-stack mfa-form" method="post" action="/security/mfa/enable">
+<input type="hidden" name="csrf" value="<?cs var:Csrf ?>">
+<div class="field">
+<label for="mfa-enable-code">6-digit code</label>
+<input id="mfa-enable-code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="32" class="code-input" aria-describedby="mfa-enable-hint">
+<p class="hint" id="mfa-enable-hint">The code changes every 30 seconds: enter the one shown now. Next you will see your recovery codes.</p>
+</div>
+<div class="form-actions">
+<button type="submit" class="btn btn-primary">Turn on two-step sign-in</button>
+</div>
+</form>
+</li>
+</ol>
+<form class="mfa-restart" method="post" action="/security/mfa/setup">
+<input type="hidden" name="csrf" value="<?cs var:Csrf ?>">
+<p class="hint">Added it to the wrong app, or someone else saw this key? <button type="submit" class="btn-link">Start again with a new key</button></p>
+</form>
+<?cs else ?>
+<p>Protect your account even if someone learns your password: after your password, you also type a 6-digit code from an authenticator app on your phone. The code changes every 30 seconds.</p>
+<p class="hint">Any authenticator app works, for example Google Authenticator, Microsoft Authenticator, FreeOTP, Aegis, or a password manager that shows codes.</p>
+<form id="form-mfa-setup" method="post" action="/security/mfa/setup">
+<input type="hidden" name="csrf" value="<?cs var:Csrf ?>">
+<div class="form-actions">
+<button type="submit" class="btn btn-primary">Set up two-step sign-in</button>
+</div>
+</form>
+<?cs /if ?>
+</section>
 
 <section class="card" aria-labelledby="devices-title">
 <h2 class="card-title" id="devices-title">Signed-in devices <span class="count"><?cs var:subcount(Sessions) ?></span></h2>

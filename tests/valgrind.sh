@@ -96,6 +96,30 @@ for i in range(3):
     other = [x for x in hit("GET", "/api/auth/sessions", headers={"Authorization": "Bearer " + tok2}).json()["sessions"] if x["current"]][0]
     hit("DELETE", "/api/auth/sessions/%s" % other["id"], headers=auth)
     hit("DELETE", "/api/auth/sessions/999999", headers=auth)
+# The mfa group: set-up, a wrong and a right code, sign-in with a code and
+# with a recovery code, a replay, disable; the auth group's throttle path.
+import base64, hashlib, hmac, struct, time
+def totp(secret, t):
+    key = base64.b32decode(secret)
+    mac = hmac.new(key, struct.pack(">Q", int(t) // 30), hashlib.sha1).digest()
+    o = mac[-1] & 15
+    return "%06d" % ((struct.unpack(">I", mac[o:o + 4])[0] & 0x7fffffff) % 1000000)
+cred = {"email": "admin@example.com", "password": "Valgrind-Pass1"}
+sec = hit("POST", "/api/auth/mfa/setup", headers=auth).json()["secret"]
+r = page.get(b + "/security"); n += 1     # shows the QR code
+assert r.status_code == 200 and "<svg" in r.text, r.status_code
+hit("POST", "/api/auth/mfa/enable", headers=auth, json={"token": "12345"})
+codes = hit("POST", "/api/auth/mfa/enable", headers=auth, json={"token": totp(sec, time.time())}).json()["recovery_codes"]
+r = hit("POST", "/api/auth/login", json=cred)
+assert r.status_code == 403 and r.json()["mfaRequired"], r.text
+r = hit("POST", "/api/auth/login", json=dict(cred, mfaToken=totp(sec, time.time() + 30)))
+assert r.status_code == 200, r.text
+r = hit("POST", "/api/auth/login", json=dict(cred, mfaToken=totp(sec, time.time() + 30)))
+assert r.status_code == 401, r.text
+r = hit("POST", "/api/auth/login", json=dict(cred, mfaToken=codes[0]))
+assert r.status_code == 200, r.text
+r = hit("POST", "/api/auth/mfa/disable", headers=auth, json={"password": "Valgrind-Pass1", "mfaToken": codes[1]})
+assert r.status_code == 200, r.text
 assert n >= 1000, n
 print("requests:", n)
 PY
@@ -104,7 +128,7 @@ trap - EXIT
 served=$(grep -c ' status=' "$out/var/log/auth.log" || true)
 echo "requests served by the worker under valgrind: $served"
 [ "$served" -ge 1000 ] || { echo "valgrind: the worker served fewer than 1,000 requests"; exit 1; }
-logs=$(ls "$out"/var/log/valgrind.*.log 2>/dev/null | xargs grep -lE 'cgi-bin/(auth|tickets|desk|attachments|catalog|users|people|account)' 2>/dev/null || true)
+logs=$(ls "$out"/var/log/valgrind.*.log 2>/dev/null | xargs grep -lE 'cgi-bin/(auth|tickets|desk|attachments|catalog|users|people|account|mfa)' 2>/dev/null || true)
 [ -n "$logs" ] || { echo "valgrind: no log of the worker"; exit 1; }
 bad=0
 for f in $logs; do

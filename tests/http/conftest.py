@@ -172,3 +172,18 @@ def assert_security_headers(r):
     assert "charset=utf-8" in ct.lower(), (r.url, r.status_code, ct)
     server = r.headers.get("server", "")
     assert not re.search(r"\d", server), (r.url, server)
+
+
+HTML_CT = "text/html; charset=utf-8"
+
+
+def page(b, path, status=200):
+    """GETs a page with browser b: the status, an HTML no-store answer
+    with the security headers and no server error text; returns the HTML."""
+    r = b.get(path)
+    assert r.status_code == status, (path, r.status_code, r.text[:400])
+    assert r.headers["Content-Type"] == HTML_CT
+    assert r.headers.get("Cache-Control") == "no-store"
+    assert_security_headers(r)
+    assert "Internal server error" not in r.text
+    return r.text

@@ -17,7 +17,7 @@ import pytest
 
 import stack as stackmod
 from conftest import (CSRF_RE, PASSWORD, Api, Browser,
-                      assert_security_headers, unique_email)
+                      unique_email, page)
 from tickets_fixtures import make_user
 
 HTML_CT = "text/html; charset=utf-8"
@@ -60,16 +60,6 @@ def browser_for(st, user):
     r = b.login(user["email"], user["password"])
     assert r.status_code == 303, (r.status_code, r.text[:300])
     return b
-
-
-def page(b, path, status=200):
-    r = b.get(path)
-    assert r.status_code == status, (path, r.status_code, r.text[:400])
-    assert r.headers["Content-Type"] == HTML_CT
-    assert r.headers.get("Cache-Control") == "no-store"
-    assert_security_headers(r)
-    assert "Internal server error" not in r.text
-    return r.text
 
 
 def post(b, path, data, form_path):

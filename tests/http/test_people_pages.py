@@ -35,7 +35,7 @@ import pytest
 
 import stack as stackmod
 from conftest import (CSRF_RE, PASSWORD, Api, Browser,
-                      assert_security_headers, unique_email)
+                      unique_email, page)
 from tickets_fixtures import admin_actor, make_user
 
 HTML_CT = "text/html; charset=utf-8"
@@ -104,16 +104,6 @@ def signed_in(st, email, password=PASSWORD):
     r = b.login(email, password)
     assert r.status_code == 303, (email, r.status_code, r.text[:300])
     return b
-
-
-def page(b, path, status=200):
-    r = b.get(path)
-    assert r.status_code == status, (path, r.status_code, r.text[:400])
-    assert r.headers["Content-Type"] == HTML_CT
-    assert r.headers.get("Cache-Control") == "no-store"
-    assert_security_headers(r)
-    assert "Internal server error" not in r.text
-    return r.text
 
 
 def post(b, path, data, form_path, headers=None):

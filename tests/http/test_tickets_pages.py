@@ -15,7 +15,7 @@ import re
 import pytest
 
 import stack as stackmod
-from conftest import CSRF_RE, Browser, assert_security_headers
+from conftest import page, CSRF_RE, Browser
 from tickets_fixtures import (assign, desk, make_user,  # noqa: F401
                               new_ticket, set_status, ticket_row, word)
 
@@ -55,16 +55,6 @@ def browser_for(st, actor):
     r = b.login(actor.user["email"], actor.user["password"])
     assert r.status_code == 303, (r.status_code, r.text[:300])
     return b
-
-
-def page(b, path, status=200):
-    r = b.get(path)
-    assert r.status_code == status, (path, r.status_code, r.text[:400])
-    assert r.headers["Content-Type"] == HTML_CT
-    assert r.headers.get("Cache-Control") == "no-store"
-    assert_security_headers(r)
-    assert "Internal server error" not in r.text
-    return r.text
 
 
 def post_form(b, path, data, form_path):
