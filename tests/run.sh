@@ -34,7 +34,9 @@ step fuzz-smoke make --no-print-directory fuzz-smoke FUZZ_SECONDS="${FUZZ_SECOND
 shard_a() {
 	ls tests/http/test_tickets_*.py tests/http/test_attachments.py \
 	    tests/http/test_api_misc.py tests/http/test_cors.py \
-	    tests/http/test_ratelimit.py tests/http/test_catalog.py | sort
+	    tests/http/test_ratelimit.py tests/http/test_catalog.py \
+	    tests/http/test_api_auth.py tests/http/test_pages_auth.py \
+	    tests/http/test_sessions.py | sort
 }
 shard_b() {
 	ls tests/http/test_*.py | sort | grep -vxF -f <(shard_a)

@@ -14,9 +14,16 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
 
 import requests
+
+try:    # Debian's python3-psycopg2: one connection instead of a psql each time
+    import psycopg2
+    import psycopg2.extensions
+except ImportError:
+    psycopg2 = None
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 # SSTS_TEST_OUT lets two runs (e.g. two people on one machine) not collide.
@@ -51,6 +58,20 @@ class StackError(RuntimeError):
     pass
 
 
+def _text_connection(url):
+    """An autocommit connection that hands back every value as the text
+    the server sent (what psql prints), whatever its type."""
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute("SELECT oid FROM pg_type")
+        oids = tuple(int(r[0]) for r in cur.fetchall())
+    as_text = psycopg2.extensions.new_type(oids, "AS_TEXT",
+                                           lambda v, cur: v)
+    psycopg2.extensions.register_type(as_text, conn)
+    return conn
+
+
 class Stack:
     def __init__(self, name, var, env, https_port, http_port):
         self.name = name
@@ -68,6 +89,8 @@ class Stack:
         self.admin_password = env["SSTS_ADMIN_PASSWORD"]
         self.started = False
         self._owner_url = None
+        self._db = None
+        self._db_lock = threading.Lock()
 
     # -- process control -------------------------------------------------
     def _run(self, *args, timeout=START_TIMEOUT):
@@ -90,6 +113,10 @@ class Stack:
         return self
 
     def stop(self):
+        with self._db_lock:
+            if self._db is not None:
+                self._db.close()
+                self._db = None
         try:
             p = self._run("stop", timeout=90)
             self.stop_output = p.stdout
@@ -106,7 +133,22 @@ class Stack:
         return self._owner_url
 
     def psql(self, sql):
-        """Runs SQL as the owner; returns rows as lists of strings."""
+        """Runs SQL as the owner; returns rows as lists of strings, each
+        value as the server prints it (NULL as ""), like `psql -At`."""
+        if psycopg2 is None:
+            return self._psql_process(sql)
+        with self._db_lock:
+            try:
+                if self._db is None or self._db.closed:
+                    self._db = _text_connection(self.owner_url())
+                with self._db.cursor() as cur:
+                    cur.execute(sql)
+                    rows = cur.fetchall() if cur.description else []
+            except psycopg2.Error as e:
+                raise StackError("psql failed: %s" % e)
+        return [["" if v is None else v for v in row] for row in rows]
+
+    def _psql_process(self, sql):
         p = subprocess.run(["psql", "-X", "-q", "-At", "-F", "\x1f",
                             "-v", "ON_ERROR_STOP=1", "-d", self.owner_url(),
                             "-c", sql],
