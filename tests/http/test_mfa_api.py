@@ -593,6 +593,37 @@ def test_enable_refusals_plus_30s_sessions_and_audit(stack, admin):
 
 # ------------------------------------------------------------- login
 
+def faked_clock_code(secret, offset):
+    """The code a phone whose clock is `offset` seconds off shows: Debian's
+    faketime runs oathtool on the shifted clock (SECURITY.md 6.5.5)."""
+    p = subprocess.run(["faketime", "-f", "%+ds" % offset, "oathtool",
+                        "--totp", "-b", secret], stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True, timeout=10)
+    assert p.returncode == 0, p.stderr
+    code = p.stdout.strip()
+    assert re.match(r"^\d{6}$", code), code
+    SENSITIVE.add(code)
+    return code
+
+
+def test_phone_clock_skew_with_faketime(stack):
+    """A phone 30 s slow or fast is accepted; 60 s off is refused.  The
+    slow code enables (an older step after a newer one would be a replay),
+    the fast one signs in."""
+    user = make_user(stack, tag="skew")
+    c = signed_in(stack, user)
+    secret = mfa_setup(c)["secret"]
+    step = at_known_step()
+    for off in (-60, 60):
+        r = c.post("/api/auth/mfa/enable",
+                   {"token": faked_clock_code(secret, off)})
+        answer(r, 401, BAD_TOKEN)
+    enable(c, faked_clock_code(secret, -30))
+    answer(login(stack, user, faked_clock_code(secret, 60)), 401, BAD_TOKEN)
+    signed_in(stack, user, faked_clock_code(secret, 30))
+    same_step(step)
+
+
 def test_login_second_factor_in_order_and_once(stack):
     """403 mfaRequired without a code; the enable code is spent; the next
     step's code signs in once; a replay and an older step are refused
