@@ -64,11 +64,13 @@ LIBOBJS	 = \
 GROUPS	 = \
 	account \
 	attachments \
+	audit \
 	auth \
 	catalog \
 	desk \
 	mfa \
 	people \
+	reports \
 	tickets \
 	users
 

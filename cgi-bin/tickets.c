@@ -156,19 +156,6 @@ api_get(struct req *r)
 		resp_json(r, 200, out);
 }
 
-/* The ticket's audit trail (moves to the reports group with /api/audit). */
-static void
-api_history(struct req *r)
-{
-	cJSON		*out;
-	enum tk_result	 rc;
-
-	if ((rc = tk_history(r, r->params[0], 0, &out)) != TK_OK)
-		fail(r, rc, NULL);
-	else
-		resp_json(r, 200, out);
-}
-
 /* Status values are an exact allow-list: " Open" is not "Open". */
 static const char *
 raw_status(const struct req *r, const struct field *f)
@@ -268,7 +255,6 @@ static const struct route routes[] = {
 	{ "PATCH", "/api/tickets/:id", PERM_USER, api_update, 0 },
 	{ "POST", "/api/tickets/:id/assign", PERM_ADMIN, api_assign, 0 },
 	{ "POST", "/api/tickets/:id/comments", PERM_USER, api_comment, 0 },
-	{ "GET", "/api/audit/ticket/:id", PERM_USER, api_history, 0 },
 };
 
 int

@@ -457,4 +457,7 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	{ "user_by_id",
 	  "SELECT id, name, email, password_hash, role, is_active, mfa_enabled"
 	  " FROM users WHERE id = $1::bigint", 1 },
+	/* -- statistics (lib/stats.c) -- */
+	/* -- exports (lib/export.c) -- */
+	/* -- the audit log (lib/auditlog.c) -- */
 };

@@ -75,6 +75,9 @@ enum stmt {
 	STMT_MFA_CODE_FIND,
 	STMT_MFA_CODE_USE,
 	STMT_USER_BY_ID,
+	/* -- statistics (lib/stats.c) -- */
+	/* -- exports (lib/export.c) -- */
+	/* -- the audit log (lib/auditlog.c) -- */
 	STMT__MAX
 };
 

@@ -49,7 +49,7 @@ http_port=${SSTS_HTTP_PORT:-8080}
 pg_port=${SSTS_PG_PORT:-5432}
 listen=${SSTS_LISTEN:-127.0.0.1}
 workers=${SSTS_WORKERS:-2}
-groups_list=${SSTS_GROUPS:-auth tickets desk attachments catalog users people account mfa}
+groups_list=${SSTS_GROUPS:-auth tickets desk attachments catalog users people account mfa reports audit}
 auth_rate=${SSTS_AUTH_RATE:-10r/m}
 auth_burst=${SSTS_AUTH_BURST:-10}
 
