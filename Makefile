@@ -3,6 +3,7 @@
 #   make run     the whole stack on the embedded database (foreground)
 #   make test    every test on a private stack; non-zero on failure
 #   make deps    install the Debian packages that are missing (root)
+#   make audit-verify  check the audit log's hash chain (stack running)
 #
 # Local overrides (CC, CFLAGS, ...) go in Makefile.local.
 
@@ -24,6 +25,7 @@ LIBOBJS	 = \
 	account.o \
 	attach.o \
 	audit.o \
+	auditlog.o \
 	arena.o \
 	b64url.o \
 	catalog.o \
@@ -32,8 +34,10 @@ LIBOBJS	 = \
 	cookie.o \
 	core.o \
 	cors.o \
+	csv.o \
 	db.o \
 	db_stmts.o \
+	export.o \
 	filename.o \
 	fields.o \
 	form.o \
@@ -52,6 +56,7 @@ LIBOBJS	 = \
 	sess.o \
 	sessions.o \
 	sniff.o \
+	stats.o \
 	throttle.o \
 	tickets.o \
 	tmpl.o \
@@ -91,7 +96,8 @@ DEPS_TEST = $(DEPS_RUN) libcmocka-dev clang-14 libclang-rt-14-dev valgrind \
 	   python3-selenium chromium \
 	   chromium-driver wrk oathtool faketime
 
-.PHONY: all run test deps deps-run lint unit fuzz valgrind asan bench clean
+.PHONY: all run test deps deps-run lint unit fuzz valgrind asan bench clean \
+	audit-verify
 all: $(LIB) $(BINS)
 
 deps-run:
@@ -122,6 +128,10 @@ valgrind: all
 
 bench: all
 	@bash tests/bench.sh
+
+# Walks the audit log's hash chain of the stack in $SSTS_VAR (default var/).
+audit-verify: all
+	@bash nginx/stack.sh audit-verify
 
 $(BUILD)/lib/%.o: lib/%.c lib/*.h
 	@mkdir -p $(@D)

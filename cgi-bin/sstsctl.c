@@ -11,6 +11,8 @@
  *                             (and unfinished temp files) older than
  *                             min-age (default 3600): what a crash between
  *                             storing a file and committing its row leaves
+ *   sstsctl audit-verify      walk the audit log's hash chain; exit 1 and
+ *                             name the first broken link if there is one
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 
 #include "ssts.h"
 #include "attach.h"
+#include "auditlog.h"
 
 static const struct field_spec email_spec =
 	{ "email", VALID_EMAIL, 1, 255, 0, 0, 1 };
@@ -128,17 +131,54 @@ sweep_uploads(struct req *r, const char *age)
 	return 0;
 }
 
+static int
+audit_verify(struct req *r)
+{
+	struct al_verdict v;
+
+	if (auditlog_verify(r, &v) != CORE_OK) {
+		fprintf(stderr, "sstsctl: database not reachable\n");
+		return 1;
+	}
+	if (v.ok) {
+		printf("audit chain ok: %lld links, head %lld %s\n",
+		    (long long)v.links, (long long)v.seq, v.hash);
+		return 0;
+	}
+	if (v.seq == 0)		/* a row without a link: no link to name */
+		printf("audit chain BROKEN: audit row %lld has no link; the "
+		    "%lld links verify\n", (long long)v.audit_id,
+		    (long long)v.links);
+	else
+		printf("audit chain BROKEN at link %lld (audit row %lld): %s; "
+		    "the %lld links before it verify\n", (long long)v.seq,
+		    (long long)v.audit_id, v.reason, (long long)v.links);
+	return 1;
+}
+
+/* Which command, or -1: 0 bootstrap-admin, 1 sweep-uploads, 2 audit-verify. */
+static int
+command(int argc, char *argv[])
+{
+	if (argc == 2 && strcmp(argv[1], "bootstrap-admin") == 0)
+		return 0;
+	if ((argc == 2 || argc == 3) && strcmp(argv[1], "sweep-uploads") == 0)
+		return 1;
+	if (argc == 2 && strcmp(argv[1], "audit-verify") == 0)
+		return 2;
+	return -1;
+}
+
 int
 main(int argc, char *argv[])
 {
 	struct req	 r;
 	const char	*url;
-	int		 rc;
+	int		 rc, cmd;
 
-	if (argc < 2 || (strcmp(argv[1], "bootstrap-admin") == 0 ?
-	    argc != 2 : strcmp(argv[1], "sweep-uploads") != 0 || argc > 3)) {
+	if ((cmd = command(argc, argv)) < 0) {
 		fprintf(stderr, "usage: sstsctl bootstrap-admin | "
-		    "sweep-uploads [min-age-seconds]\n");
+		    "sweep-uploads [min-age-seconds] | audit-verify\n");
 		return 2;
 	}
 	if (sodium_init() < 0)
@@ -153,8 +193,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "sstsctl: set DATABASE_URL to a reachable database\n");
 		return 1;
 	}
-	rc = strcmp(argv[1], "sweep-uploads") == 0 ?
-	    sweep_uploads(&r, argv[2]) : bootstrap_admin(&r);
+	rc = cmd == 1 ? sweep_uploads(&r, argv[2]) : cmd == 2 ?
+	    audit_verify(&r) : bootstrap_admin(&r);
 	db_fini();
 	arena_free(&r.arena);
 	return rc;

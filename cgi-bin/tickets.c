@@ -8,21 +8,6 @@
 #include "ssts.h"
 #include "tickets.h"
 
-enum lkey { L_STATUS, L_PRIO, L_CAT, L_ASSIGNED, L_Q, L_SORT, L_ORDER,
-    L_PAGE, L_LIMIT, L__MAX };
-
-static const struct field_spec list_fields[L__MAX] = {
-	/* L_STATUS */	 { "status", VALID_LINE, 0, 32, 0, 0, 0 },
-	/* L_PRIO */	 { "priority_id", VALID_INT, 0, 6, 1, 32767, 0 },
-	/* L_CAT */	 { "category_id", VALID_INT, 0, 6, 1, 32767, 0 },
-	/* L_ASSIGNED */ { "assigned_to", VALID_ID, 0, 20, 0, 0, 0 },
-	/* L_Q */	 { "q", VALID_LINE, 0, 200, 0, 0, 0 },
-	/* L_SORT */	 { "sort", VALID_LINE, 0, 16, 0, 0, 0 },
-	/* L_ORDER */	 { "order", VALID_LINE, 0, 8, 0, 0, 0 },
-	/* L_PAGE */	 { "page", VALID_INT, 0, 9, 1, 100000000, 0 },
-	/* L_LIMIT */	 { "limit", VALID_INT, 0, 4, 1, 100, 0 },
-};
-
 enum tkey { T_TITLE, T_DESC, T_CAT, T_PRIO, T_STATUS, T__MAX };
 
 static const struct field_spec create_fields[T__MAX] = {
@@ -51,19 +36,6 @@ static const struct field_spec comment_fields[2] = {
 	{ "is_internal", VALID_BOOL, 0, 5, 0, 0, 0 },
 };
 
-static int
-pick(const char *s, const char *const *names, int n, int def)
-{
-	int	 i;
-
-	if (s == NULL)
-		return def;
-	for (i = 0; i < n; i++)
-		if (strcmp(s, names[i]) == 0)
-			return i;
-	return -1;
-}
-
 static void
 fail(struct req *r, enum tk_result rc, const char *bad)
 {
@@ -85,38 +57,15 @@ fail(struct req *r, enum tk_result rc, const char *bad)
 static void
 api_list(struct req *r)
 {
-	static const char *const orders[] = { "desc", "asc" };
-	struct field	 f[L__MAX];
+	struct field	 f[TK_F__MAX];
 	struct tk_filter flt;
 	cJSON		*out;
 	enum tk_result	 rc;
-	int		 sort, order;
 
-	req_fields(r, list_fields, L__MAX, f);
-	sort = pick(field_value(&f[L_SORT]), tk_sort_names, TK_SORT__MAX, 0);
-	order = pick(field_value(&f[L_ORDER]), orders, 2, 0);
-	if (sort < 0)
-		f[L_SORT].err = "must be created, updated, priority or status";
-	if (order < 0)
-		f[L_ORDER].err = "must be asc or desc";
-	if (field_value(&f[L_STATUS]) && !tk_status_valid(field_value(&f[L_STATUS])))
-		f[L_STATUS].err = "must be Open, In Progress, Resolved or Closed";
-	if (f[L_STATUS].err || f[L_PRIO].err || f[L_CAT].err ||
-	    f[L_ASSIGNED].err || f[L_Q].err || f[L_SORT].err ||
-	    f[L_ORDER].err || f[L_PAGE].err || f[L_LIMIT].err) {
-		resp_validation(r, list_fields, L__MAX, f);
+	if (!tk_filter_read(r, f, &flt)) {
+		resp_validation(r, tk_filter_fields, TK_F__MAX, f);
 		return;
 	}
-	memset(&flt, 0, sizeof(flt));
-	flt.status = field_value(&f[L_STATUS]);
-	flt.priority_id = field_value(&f[L_PRIO]);
-	flt.category_id = field_value(&f[L_CAT]);
-	flt.assigned_to = field_value(&f[L_ASSIGNED]);
-	flt.q = field_value(&f[L_Q]);
-	flt.sort = (enum tk_sort)sort;
-	flt.asc = order == 1;
-	flt.page = field_value(&f[L_PAGE]) ? f[L_PAGE].num : 1;
-	flt.limit = field_value(&f[L_LIMIT]) ? f[L_LIMIT].num : 50;
 	if ((rc = tk_list(r, &flt, &out)) != TK_OK)
 		fail(r, rc, NULL);
 	else

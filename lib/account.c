@@ -29,8 +29,9 @@ audit_login_failed(struct req *r, const char *email, int64_t uid,
 	cJSON_Delete(p);
 }
 
+/* "factor": password, totp or recovery_code (SECURITY.md 16.3.1). */
 static enum core_err
-audit_login_ok(struct req *r, const struct user *u)
+audit_login_ok(struct req *r, const struct user *u, const char *factor)
 {
 	cJSON		*p;
 	enum core_err	 rc;
@@ -39,19 +40,26 @@ audit_login_ok(struct req *r, const struct user *u)
 	cJSON_AddStringToObject(p, "email", u->email);
 	cJSON_AddStringToObject(p, "ip_address",
 	    r->remote_addr ? r->remote_addr : "");
+	cJSON_AddStringToObject(p, "factor", factor);
 	rc = audit_log(r, "user", u->id, "login_success", u->id, p);
+	/* A spent recovery code is worth its own row: the phone may be lost. */
+	if (rc == CORE_OK && strcmp(factor, "recovery_code") == 0)
+		rc = audit_log(r, "user", u->id, "mfa_recovery_used", u->id,
+		    NULL);
 	cJSON_Delete(p);
 	return rc;
 }
 
 /* Opens a session for "u" with its audit row; one transaction. */
 static enum acct_result
-account_open_session(struct req *r, const struct user *u, const char **token)
+account_open_session(struct req *r, const struct user *u, const char **token,
+    const char *factor)
 {
 	if (db_begin(r) != CORE_OK)
 		return ACCT_DB;
 	if (sess_create(r, u, token) != CORE_OK ||
-	    audit_login_ok(r, u) != CORE_OK || db_commit(r) != CORE_OK) {
+	    audit_login_ok(r, u, factor) != CORE_OK ||
+	    db_commit(r) != CORE_OK) {
 		db_rollback(r);
 		return ACCT_DB;
 	}
@@ -107,7 +115,8 @@ account_second(struct req *r, const struct user *u, const char *code,
 		return ACCT_BAD_MFA;
 	}
 	throttle_clear(r, u->email);
-	return account_open_session(r, u, token);
+	return account_open_session(r, u, token, !u->mfa_enabled ? "password" :
+	    strcmp(how, "recovery") == 0 ? "recovery_code" : "totp");
 }
 
 /*
@@ -214,7 +223,7 @@ account_register(struct req *r, const char *name, const char *email,
 	if (rc == CORE_OK)
 		rc = audit_registered(r, u);
 	if (rc == CORE_OK && token != NULL && (sess_create(r, u, token) !=
-	    CORE_OK || audit_login_ok(r, u) != CORE_OK))
+	    CORE_OK || audit_login_ok(r, u, "password") != CORE_OK))
 		rc = CORE_EDB;
 	if (rc == CORE_OK)
 		rc = db_commit(r);

@@ -239,3 +239,120 @@ db_check_idle(struct req *r)
 	}
 	txn_depth = 0;
 }
+
+/* Reads and frees what is left of a result stream. */
+static void
+db_drain(void)
+{
+	PGresult	*res;
+
+	while ((res = PQgetResult(conn)) != NULL)
+		PQclear(res);
+}
+
+/* Stops the running query (the server stops sending), then drains. */
+static void
+db_cancel(struct req *r)
+{
+	PGcancel	*c;
+	char		 err[256];
+
+	if ((c = PQgetCancel(conn)) != NULL) {
+		if (!PQcancel(c, err, sizeof(err)))
+			log_event(r, "database: cancel: %s", err);
+		PQfreeCancel(c);
+	}
+	db_drain();
+}
+
+/*
+ * Ends db_stream's transaction.  A cancel can in theory land on the
+ * ROLLBACK itself; if the connection is not idle afterwards it is
+ * dropped (and re-opened by the next call) rather than reused.
+ */
+static void
+db_stream_end(struct req *r)
+{
+	if (PQstatus(conn) == CONNECTION_OK)
+		(void)db_simple(r, "ROLLBACK");
+	if (PQstatus(conn) == CONNECTION_OK &&
+	    PQtransactionStatus(conn) != PQTRANS_IDLE)
+		(void)db_simple(r, "ROLLBACK");
+	if (PQstatus(conn) != CONNECTION_OK ||
+	    PQtransactionStatus(conn) != PQTRANS_IDLE) {
+		log_event(r, "database: connection dropped after a stream");
+		PQfinish(conn);
+		conn = NULL;
+	}
+}
+
+/* Single-row mode: one PGresult per row, freed before the next. */
+enum core_err
+db_stream(struct req *r, enum stmt s, const char *const *params,
+    db_row_fn fn, void *ctx)
+{
+	PGresult	*res;
+	ExecStatusType	 st;
+	struct rows	 row;
+	enum core_err	 rc = CORE_OK;
+	size_t		 j, ncol;
+	int		 stop = 0;
+
+	memset(&row, 0, sizeof(row));
+	if (txn_depth > 0)
+		return CORE_EINVAL;
+	if (!db_connect())
+		return CORE_EDB;
+	/* The app role's 5 s default suits requests, not a big export. */
+	if ((rc = db_simple(r, "BEGIN; SET LOCAL statement_timeout = '300s'"))
+	    != CORE_OK) {
+		db_stream_end(r);
+		return rc;
+	}
+	if (!PQsendQueryPrepared(conn, db_stmts[s].name, db_stmts[s].nparams,
+	    params, NULL, NULL, 0)) {
+		log_event(r, "database: %s", PQerrorMessage(conn));
+		db_stream_end(r);
+		return CORE_EDB;
+	}
+	if (!PQsetSingleRowMode(conn)) {
+		log_event(r, "database: single-row mode refused");
+		db_cancel(r);
+		db_stream_end(r);
+		return CORE_EDB;
+	}
+	while ((res = PQgetResult(conn)) != NULL) {
+		st = PQresultStatus(res);
+		if (st == PGRES_SINGLE_TUPLE) {
+			ncol = (size_t)PQnfields(res);
+			if (row.cell == NULL || row.ncol != ncol) {
+				row.ncol = ncol;
+				row.n = 1;
+				row.cell = arena_calloc(&r->arena, ncol + 1,
+				    sizeof(char *));
+			}
+			if (row.cell == NULL) {
+				PQclear(res);
+				rc = CORE_ENOMEM;
+				break;
+			}
+			for (j = 0; j < ncol; j++)
+				row.cell[j] = PQgetisnull(res, 0, (int)j) ?
+				    NULL : PQgetvalue(res, 0, (int)j);
+			stop = fn(r, &row, ctx);
+			PQclear(res);
+			if (stop)
+				break;
+		} else if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+			rc = db_classify(r, res, NULL);
+			PQclear(res);
+			db_drain();
+			break;
+		} else
+			PQclear(res);
+	}
+	if (stop || rc == CORE_ENOMEM)
+		db_cancel(r);
+	db_stream_end(r);
+	return rc;
+}

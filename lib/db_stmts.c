@@ -46,6 +46,40 @@
 	".name, 'description', " t ".description)"
 #define PRIORITY_JSON(t) "json_build_object('id', " t ".id, 'name', " t \
 	".name, 'rank', " t ".rank)"
+/* Names for the ids an audit payload refers to, for the pages. */
+#define AUDIT_LABELS "CASE a.action" \
+	" WHEN 'assigned' THEN json_build_object(" \
+	"'old_agent', " NAME_OF("users", "a.payload->>'old_agent_id'") ", " \
+	"'new_agent', " NAME_OF("users", "a.payload->>'new_agent_id'") ")" \
+	" WHEN 'updated' THEN json_build_object(" \
+	"'category_from', " NAME_OF("categories", CHANGE("category_id", "from")) \
+	", 'category_to', " NAME_OF("categories", CHANGE("category_id", "to")) \
+	", 'priority_from', " NAME_OF("priorities", CHANGE("priority_id", "from")) \
+	", 'priority_to', " NAME_OF("priorities", CHANGE("priority_id", "to")) \
+	") END"
+/* The admin's audit filters: $1 entity_type, $2 entity_id, $3 action,
+ * $4 performed_by, $5 from, $6 to (inclusive). */
+#define AUDIT_WHERE " WHERE ($1::text IS NULL OR a.entity_type = $1)" \
+	" AND ($2::bigint IS NULL OR a.entity_id = $2::bigint)" \
+	" AND ($3::text IS NULL OR a.action = $3)" \
+	" AND ($4::bigint IS NULL OR a.performed_by = $4::bigint)" \
+	" AND ($5::timestamptz IS NULL OR a.created_at >= $5::timestamptz)" \
+	" AND ($6::timestamptz IS NULL OR a.created_at <= $6::timestamptz)"
+/* An audit row for admins: the original's fields, where from, and names. */
+#define AUDIT_ROW "json_build_object('id', a.id::text, 'entity_type'," \
+	" a.entity_type, 'entity_id', a.entity_id::text, 'action', a.action," \
+	" 'performed_by', a.performed_by::text, 'payload', a.payload," \
+	" 'ip_address', a.ip_address, 'user_agent', a.user_agent," \
+	" 'created_at', " ISO("a.created_at") ", 'performer'," \
+	" (SELECT json_build_object('id', u.id::text, 'name', u.name," \
+	" 'email', u.email, 'role', u.role) FROM users u" \
+	" WHERE u.id = a.performed_by), 'entity_label', CASE a.entity_type" \
+	" WHEN 'ticket' THEN (SELECT x.title FROM tickets x" \
+	" WHERE x.id = a.entity_id) WHEN 'user' THEN (SELECT x.name" \
+	" FROM users x WHERE x.id = a.entity_id) WHEN 'category' THEN" \
+	" (SELECT x.name FROM categories x WHERE x.id = a.entity_id)" \
+	" WHEN 'priority' THEN (SELECT x.name FROM priorities x" \
+	" WHERE x.id = a.entity_id) END, 'labels', " AUDIT_LABELS ")"
 /* The list's visibility: admins see all; others by creator or assignment. */
 #define LIST_VISIBLE "($1 = 'admin' OR t.id IN (SELECT x.id FROM tickets x" \
 	" WHERE x.created_by = $2::bigint UNION ALL SELECT v.ticket_id" \
@@ -243,16 +277,8 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  " a.performed_by::text, 'payload', a.payload, 'created_at', "
 	  ISO("a.created_at") ", 'performer', (SELECT json_build_object('id',"
 	  " u.id::text, 'name', u.name, 'email', u.email, 'role', u.role)"
-	  " FROM users u WHERE u.id = a.performed_by), 'labels', CASE a.action"
-	  " WHEN 'assigned' THEN json_build_object("
-	  "'old_agent', " NAME_OF("users", "a.payload->>'old_agent_id'") ", "
-	  "'new_agent', " NAME_OF("users", "a.payload->>'new_agent_id'") ")"
-	  " WHEN 'updated' THEN json_build_object("
-	  "'category_from', " NAME_OF("categories", CHANGE("category_id", "from"))
-	  ", 'category_to', " NAME_OF("categories", CHANGE("category_id", "to"))
-	  ", 'priority_from', " NAME_OF("priorities", CHANGE("priority_id", "from"))
-	  ", 'priority_to', " NAME_OF("priorities", CHANGE("priority_id", "to"))
-	  ") END) j FROM audit_logs a WHERE a.entity_type = 'ticket'"
+	  " FROM users u WHERE u.id = a.performed_by), 'labels', "
+	  AUDIT_LABELS ") j FROM audit_logs a WHERE a.entity_type = 'ticket'"
 	  " AND a.entity_id = t.id AND ($2 <> 'client' OR a.action <> 'commented'"
 	  " OR a.payload->>'is_internal' = 'false')"
 	  " ORDER BY a.created_at DESC, a.id DESC LIMIT $4::bigint) h),"
@@ -458,6 +484,164 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  "SELECT id, name, email, password_hash, role, is_active, mfa_enabled"
 	  " FROM users WHERE id = $1::bigint", 1 },
 	/* -- statistics (lib/stats.c) -- */
+/*
+ * The statistics' scope ($1 role, $2 caller), as the original's: clients
+ * count their own tickets, agents the ones assigned to them, admins all.
+ * Plans are made with the values (plan_cache_mode), so only the role's
+ * branch is left to run, and it can use an index: the agent's ids are
+ * an array (= ANY), not a sub-select, which an OR would keep from
+ * becoming a join.
+ */
+#define STATS_SCOPE(t) "($1 = 'admin' OR ($1 = 'client' AND " t \
+	".created_by = $2::bigint) OR ($1 = 'agent' AND " t ".id = ANY" \
+	" (ARRAY(SELECT a_.ticket_id FROM ticket_assignments a_" \
+	" WHERE a_.agent_id = $2::bigint))))"
+#define STATS_COUNT(cond) "count(*) FILTER (WHERE " cond ")"
+/* Today, UTC, and the start of the dashboard's 30 days. */
+#define UTC_TODAY "(now() AT TIME ZONE 'UTC')::date"
+#define STATS_SINCE "((" UTC_TODAY " - 29)::timestamp AT TIME ZONE 'UTC')"
+	/*
+	 * STMT_STATS_DASHBOARD: GET /api/statistics/dashboard, one document;
+	 * "users" and "totals.unassigned" are null except for admins.
+	 */
+	{ "stats_dashboard",
+	  "WITH c AS (SELECT count(*) AS total, "
+	  STATS_COUNT("t.status = 'Open'") " AS open, "
+	  STATS_COUNT("t.status = 'In Progress'") " AS prog, "
+	  STATS_COUNT("t.status = 'Resolved'") " AS res, "
+	  STATS_COUNT("t.status = 'Closed'") " AS closed"
+	  " FROM tickets t WHERE " STATS_SCOPE("t") ")"
+	  " SELECT json_build_object('users', CASE WHEN $1 = 'admin' THEN"
+	  " (SELECT json_build_object('total', count(*), 'clients', "
+	  STATS_COUNT("u.role = 'client'") ", 'agents', "
+	  STATS_COUNT("u.role = 'agent'") ") FROM users u) END,"
+	  " 'totals', json_build_object('total', c.total, 'open', c.open,"
+	  " 'inProgress', c.prog, 'resolved', c.res, 'closed', c.closed,"
+	  " 'unassigned', CASE WHEN $1 = 'admin' THEN (SELECT count(*)"
+	  " FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM ticket_assignments a"
+	  " WHERE a.ticket_id = t.id AND a.agent_id IS NOT NULL)) END),"
+	  " 'byStatus', json_build_array("
+	  "json_build_object('status', 'Open', 'count', c.open), "
+	  "json_build_object('status', 'In Progress', 'count', c.prog), "
+	  "json_build_object('status', 'Resolved', 'count', c.res), "
+	  "json_build_object('status', 'Closed', 'count', c.closed)),"
+	  " 'recentTickets', coalesce((SELECT json_agg(json_build_object("
+	  "'id', t.id::text, 'title', t.title, 'description', t.description,"
+	  " 'status', t.status, 'created_by', t.created_by::text,"
+	  " 'category_id', t.category_id, 'priority_id', t.priority_id,"
+	  " 'created_at', " ISO("t.created_at") ", 'updated_at', "
+	  ISO("t.updated_at") ", 'creator', " USER_JSON("t.created_by") ")"
+	  " ORDER BY t.created_at DESC, t.id DESC) FROM (SELECT t.id, t.title,"
+	  " t.description, t.status, t.created_by, t.category_id,"
+	  " t.priority_id, t.created_at, t.updated_at FROM tickets t WHERE "
+	  STATS_SCOPE("t")
+	  " ORDER BY t.created_at DESC, t.id DESC LIMIT 10) t), '[]'::json))"
+	  "::text FROM c", 2 },
+	/*
+	 * STMT_STATS_ACTIVITY: the dashboard page's extras, same scope: the
+	 * last 30 UTC days (tickets opened; resolutions, i.e. audited status
+	 * changes to Resolved: all of them for admins), the tickets by
+	 * priority (by rank, then those without one: id and name null), and
+	 * for admins the people.
+	 */
+	{ "stats_activity",
+	  "WITH o AS (SELECT (t.created_at AT TIME ZONE 'UTC')::date AS day,"
+	  " count(*) AS n FROM tickets t WHERE t.created_at >= " STATS_SINCE
+	  " AND " STATS_SCOPE("t") " GROUP BY 1),"
+	  " r AS (SELECT (l.created_at AT TIME ZONE 'UTC')::date AS day,"
+	  " count(*) AS n FROM audit_logs l WHERE l.created_at >= " STATS_SINCE
+	  " AND l.entity_type = 'ticket' AND l.action = 'updated'"
+	  " AND l.payload #>> '{changes,status,to}' = 'Resolved'"
+	  " AND ($1 = 'admin' OR l.entity_id IN (SELECT t.id FROM tickets t"
+	  " WHERE " STATS_SCOPE("t") ")) GROUP BY 1),"
+	  " p AS (SELECT t.priority_id AS id, count(*) AS n FROM tickets t"
+	  " WHERE " STATS_SCOPE("t") " GROUP BY 1)"
+	  " SELECT json_build_object('days', (SELECT json_agg("
+	  "json_build_object('date', to_char(d.day, 'YYYY-MM-DD'), 'label',"
+	  " to_char(d.day,"
+	  " 'FMDD Mon'), 'opened', coalesce(o.n, 0), 'resolved',"
+	  " coalesce(r.n, 0)) ORDER BY d.day) FROM (SELECT " UTC_TODAY
+	  " - 29 + g AS day FROM generate_series(0, 29) g) d"
+	  " LEFT JOIN o ON o.day = d.day LEFT JOIN r ON r.day = d.day),"
+	  " 'byPriority', (SELECT json_agg(json_build_object('id', q.id,"
+	  " 'name', q.name, 'count', coalesce(p.n, 0))"
+	  " ORDER BY q.rank NULLS LAST, q.id)"
+	  " FROM (SELECT id, name, rank FROM priorities UNION ALL"
+	  " SELECT NULL, NULL, NULL) q LEFT JOIN p"
+	  " ON p.id IS NOT DISTINCT FROM q.id),"
+	  " 'people', CASE WHEN $1 = 'admin' THEN (SELECT json_build_object("
+	  "'clients', " STATS_COUNT("u.role = 'client'") ", 'agents', "
+	  STATS_COUNT("u.role = 'agent'") ", 'admins', "
+	  STATS_COUNT("u.role = 'admin'") ", 'deactivated', "
+	  STATS_COUNT("NOT u.is_active") ") FROM users u) END)::text", 2 },
+	/* STMT_STATS_TRENDS: tickets created in the last $1 days, by UTC day */
+	{ "stats_trends",
+	  "SELECT coalesce(json_agg(json_build_object('date', d.day, 'count',"
+	  " d.n::text) ORDER BY d.day), '[]'::json)::text FROM (SELECT"
+	  " to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day,"
+	  " count(*) AS n FROM tickets t WHERE t.created_at >= now()"
+	  " - make_interval(days => $1::int) GROUP BY 1) d", 1 },
 	/* -- exports (lib/export.c) -- */
+/*
+ * Every visible ticket matching the list's filters ($1..$7, TICKET_WHERE)
+ * in the list's order, no page: the columns of lib/export.h.  Never a
+ * comment.  Rows are streamed (db_stream), so no JSON and no LIMIT.
+ */
+#define EXPORT_TICKETS(name, order) { name, "SELECT t.id::text, t.title," \
+	" t.status, (SELECT p.name FROM priorities p WHERE p.id =" \
+	" t.priority_id), (SELECT c.name FROM categories c WHERE c.id =" \
+	" t.category_id), u.name, u.email, (SELECT string_agg(ua.name, '; '" \
+	" ORDER BY a.id) FROM ticket_assignments a JOIN users ua ON ua.id =" \
+	" a.agent_id WHERE a.ticket_id = t.id), " ISO("t.created_at") ", " \
+	ISO("t.updated_at") ", t.description FROM tickets t JOIN users u" \
+	" ON u.id = t.created_by" TICKET_WHERE " ORDER BY " order, 7 }
+	/* STMT_EXP_TK_CREATED_DESC */
+	EXPORT_TICKETS("exp_tk_created_desc", "t.created_at DESC, t.id DESC"),
+	/* STMT_EXP_TK_CREATED_ASC */
+	EXPORT_TICKETS("exp_tk_created_asc", "t.created_at ASC, t.id ASC"),
+	/* STMT_EXP_TK_UPDATED_DESC */
+	EXPORT_TICKETS("exp_tk_updated_desc", "t.updated_at DESC, t.id DESC"),
+	/* STMT_EXP_TK_UPDATED_ASC */
+	EXPORT_TICKETS("exp_tk_updated_asc", "t.updated_at ASC, t.id ASC"),
+	/* STMT_EXP_TK_PRIORITY_DESC */
+	EXPORT_TICKETS("exp_tk_priority_desc", PRIO_RANK " ASC NULLS LAST,"
+	    " t.created_at DESC, t.id DESC"),
+	/* STMT_EXP_TK_PRIORITY_ASC */
+	EXPORT_TICKETS("exp_tk_priority_asc", PRIO_RANK " DESC NULLS FIRST,"
+	    " t.created_at ASC, t.id ASC"),
+	/* STMT_EXP_TK_STATUS_DESC */
+	EXPORT_TICKETS("exp_tk_status_desc", STATUS_RANK " DESC,"
+	    " t.created_at DESC, t.id DESC"),
+	/* STMT_EXP_TK_STATUS_ASC */
+	EXPORT_TICKETS("exp_tk_status_asc", STATUS_RANK " ASC,"
+	    " t.created_at ASC, t.id ASC"),
 	/* -- the audit log (lib/auditlog.c) -- */
+	/* STMT_AUDIT_LIST: a page of the filtered log, newest first */
+	{ "audit_list",
+	  "SELECT coalesce(json_agg(l.j ORDER BY l.created_at DESC, l.id DESC),"
+	  " '[]'::json)::text FROM (SELECT a.created_at, a.id, " AUDIT_ROW " j"
+	  " FROM audit_logs a" AUDIT_WHERE " ORDER BY a.created_at DESC,"
+	  " a.id DESC LIMIT $7::bigint OFFSET $8::bigint) l", 8 },
+	/* STMT_AUDIT_COUNT */
+	{ "audit_count", "SELECT count(*) FROM audit_logs a" AUDIT_WHERE, 6 },
+	/* STMT_AUDIT_EXPORT: every matching row, for CSV, with its link */
+	{ "audit_export",
+	  "SELECT a.id::text, " ISO("a.created_at") ", a.action, a.entity_type,"
+	  " a.entity_id::text, a.performed_by::text, u.name, u.email,"
+	  " a.ip_address, a.user_agent, a.payload::text, c.seq::text,"
+	  " encode(c.row_hash, 'hex') FROM audit_logs a"
+	  " LEFT JOIN users u ON u.id = a.performed_by"
+	  " LEFT JOIN audit_chain c ON c.audit_id = a.id" AUDIT_WHERE
+	  " ORDER BY a.created_at DESC, a.id DESC", 6 },
+	/* STMT_AUDIT_CHAIN_WALK: every link in order, with what it covers */
+	{ "audit_chain_walk",
+	  "SELECT c.seq::text, c.audit_id::text, encode(c.prev_hash, 'hex'),"
+	  " encode(c.row_hash, 'hex'), a.id::text, audit_content(a, c.seq)"
+	  " FROM audit_chain c LEFT JOIN audit_logs a ON a.id = c.audit_id"
+	  " ORDER BY c.seq", 0 },
+	/* STMT_AUDIT_UNCHAINED: a committed row without its link */
+	{ "audit_unchained",
+	  "SELECT a.id::text FROM audit_logs a WHERE NOT EXISTS (SELECT 1"
+	  " FROM audit_chain c WHERE c.audit_id = a.id) ORDER BY a.id LIMIT 1",
+	  0 },
 };

@@ -76,8 +76,24 @@ enum stmt {
 	STMT_MFA_CODE_USE,
 	STMT_USER_BY_ID,
 	/* -- statistics (lib/stats.c) -- */
+	STMT_STATS_DASHBOARD,
+	STMT_STATS_ACTIVITY,
+	STMT_STATS_TRENDS,
 	/* -- exports (lib/export.c) -- */
+	STMT_EXP_TK_CREATED_DESC,	/* the list's eight orderings, in */
+	STMT_EXP_TK_CREATED_ASC,	/* enum tk_sort order, desc first */
+	STMT_EXP_TK_UPDATED_DESC,
+	STMT_EXP_TK_UPDATED_ASC,
+	STMT_EXP_TK_PRIORITY_DESC,
+	STMT_EXP_TK_PRIORITY_ASC,
+	STMT_EXP_TK_STATUS_DESC,
+	STMT_EXP_TK_STATUS_ASC,
 	/* -- the audit log (lib/auditlog.c) -- */
+	STMT_AUDIT_LIST,
+	STMT_AUDIT_COUNT,
+	STMT_AUDIT_EXPORT,
+	STMT_AUDIT_CHAIN_WALK,
+	STMT_AUDIT_UNCHAINED,
 	STMT__MAX
 };
 

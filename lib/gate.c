@@ -187,6 +187,26 @@ gate_login_redirect(struct req *r)
 	resp_redirect(r, next ? next : "/login");
 }
 
+/*
+ * A signed-in user refused by role (API.md §3 item 7): one audit row of
+ * its own, with the route's pattern rather than the path as typed.
+ */
+static void
+gate_denied(struct req *r)
+{
+	cJSON	*p = cJSON_CreateObject();
+
+	cJSON_AddStringToObject(p, "method", r->method);
+	cJSON_AddStringToObject(p, "route", r->route->pattern);
+	cJSON_AddStringToObject(p, "required", r->route->perm == PERM_ADMIN ?
+	    "admin" : "agent or admin");
+	cJSON_AddStringToObject(p, "role", role_name(r->user.role));
+	if (audit_log(r, "user", r->user.id, "access_denied", r->user.id, p) !=
+	    CORE_OK)
+		log_event(r, "audit of a refused request could not be written");
+	cJSON_Delete(p);
+}
+
 static int
 gate_session(struct req *r)
 {
@@ -210,6 +230,7 @@ gate_session(struct req *r)
 			    why ? why : "Missing authorization header");
 		return 0;
 	}
+	gate_denied(r);
 	resp_error(r, 403, r->is_api ? "Insufficient permissions" :
 	    "You do not have permission to see this page.");
 	return 0;

@@ -398,6 +398,20 @@ int		 db_ping(struct req *);
  */
 enum core_err	 db_run(struct req *, enum stmt, const char *const *params,
 		    struct rows *out);
+/*
+ * Streams a prepared statement's rows without copying the result: "fn"
+ * is called once per row with a struct rows of exactly one row, whose
+ * cells are valid only during the call.  For reading statements: runs
+ * in a transaction of its own, rolled back at the end (so never inside
+ * db_begin: CORE_EINVAL), with statement_timeout raised to 300 s for
+ * long exports.  fn returning non-zero stops the stream (the query is
+ * cancelled; CORE_OK is still returned).  fn must not call db_run or any
+ * other db_* function.  Errors as db_run; rows may have been delivered
+ * before one.
+ */
+typedef int	(*db_row_fn)(struct req *, const struct rows *, void *ctx);
+enum core_err	 db_stream(struct req *, enum stmt, const char *const *params,
+		    db_row_fn fn, void *ctx);
 enum core_err	 db_begin(struct req *);
 enum core_err	 db_commit(struct req *);
 void		 db_rollback(struct req *);

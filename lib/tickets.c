@@ -77,6 +77,68 @@ tk_status_valid(const char *s)
 	return 0;
 }
 
+const struct field_spec tk_filter_fields[TK_F__MAX] = {
+	/* TK_F_STATUS */	{ "status", VALID_LINE, 0, 32, 0, 0, 0 },
+	/* TK_F_PRIO */		{ "priority_id", VALID_INT, 0, 6, 1, 32767, 0 },
+	/* TK_F_CAT */		{ "category_id", VALID_INT, 0, 6, 1, 32767, 0 },
+	/* TK_F_ASSIGNED */	{ "assigned_to", VALID_ID, 0, 20, 0, 0, 0 },
+	/* TK_F_Q */		{ "q", VALID_LINE, 0, 200, 0, 0, 0 },
+	/* TK_F_SORT */		{ "sort", VALID_LINE, 0, 16, 0, 0, 0 },
+	/* TK_F_ORDER */	{ "order", VALID_LINE, 0, 8, 0, 0, 0 },
+	/* TK_F_PAGE */		{ "page", VALID_INT, 0, 9, 1, 100000000, 0 },
+	/* TK_F_LIMIT */	{ "limit", VALID_INT, 0, 4, 1, 100, 0 },
+};
+
+/* The index of s in names, def if s is NULL, -1 if it is none of them. */
+static int
+tk_pick(const char *s, const char *const *names, int n, int def)
+{
+	int	 i;
+
+	if (s == NULL)
+		return def;
+	for (i = 0; i < n; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+tk_filter_read(struct req *r, struct field f[TK_F__MAX], struct tk_filter *t)
+{
+	static const char *const orders[] = { "desc", "asc" };
+	const char	*status;
+	size_t		 i;
+	int		 sort, order;
+
+	req_fields(r, tk_filter_fields, TK_F__MAX, f);
+	sort = tk_pick(field_value(&f[TK_F_SORT]), tk_sort_names,
+	    TK_SORT__MAX, 0);
+	order = tk_pick(field_value(&f[TK_F_ORDER]), orders, 2, 0);
+	status = field_value(&f[TK_F_STATUS]);
+	if (sort < 0)
+		f[TK_F_SORT].err = "must be created, updated, priority or status";
+	if (order < 0)
+		f[TK_F_ORDER].err = "must be asc or desc";
+	if (status != NULL && !tk_status_valid(status))
+		f[TK_F_STATUS].err =
+		    "must be Open, In Progress, Resolved or Closed";
+	for (i = 0; i < TK_F__MAX; i++)
+		if (f[i].err != NULL)
+			return 0;
+	memset(t, 0, sizeof(*t));
+	t->status = status;
+	t->priority_id = field_value(&f[TK_F_PRIO]);
+	t->category_id = field_value(&f[TK_F_CAT]);
+	t->assigned_to = field_value(&f[TK_F_ASSIGNED]);
+	t->q = field_value(&f[TK_F_Q]);
+	t->sort = (enum tk_sort)sort;
+	t->asc = order == 1;
+	t->page = field_value(&f[TK_F_PAGE]) ? f[TK_F_PAGE].num : 1;
+	t->limit = field_value(&f[TK_F_LIMIT]) ? f[TK_F_LIMIT].num : 50;
+	return 1;
+}
+
 static const char *
 uid_text(const struct req *r, char buf[24])
 {

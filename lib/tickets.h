@@ -64,6 +64,18 @@ struct tk_patch {
 	const char	*priority_id;
 };
 
+/* The list's query parameters (API, exports), in tk_filter_fields order. */
+enum tk_fkey { TK_F_STATUS, TK_F_PRIO, TK_F_CAT, TK_F_ASSIGNED, TK_F_Q,
+    TK_F_SORT, TK_F_ORDER, TK_F_PAGE, TK_F_LIMIT, TK_F__MAX };
+
+extern const struct field_spec tk_filter_fields[TK_F__MAX];
+/*
+ * Validates the list's parameters of the request into *t (page 1 and
+ * limit 50 unless given).  Returns 1, or 0 with the invalid ones marked
+ * in f (then: resp_validation(r, tk_filter_fields, TK_F__MAX, f)).
+ */
+int		 tk_filter_read(struct req *, struct field f[TK_F__MAX],
+		    struct tk_filter *t);
 /* The "sort" parameter's values, in enum tk_sort order. */
 extern const char *const tk_sort_names[TK_SORT__MAX];
 /* The status names, in lifecycle order; NULL-terminated. */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# nginx/stack.sh start|stop|run|status|env
+# nginx/stack.sh start|stop|run|status|env|audit-verify
 #
 # Runs the whole SSTS stack from a built tree (what `make run` does after the
 # build; contract in DESIGN.md §3): state under $SSTS_VAR (default <repo>/var),
@@ -14,6 +14,7 @@
 #           the embedded PostgreSQL
 #   status  what is running
 #   env     the environment for tests (shell `export` lines, no secrets)
+#   audit-verify  check the audit log's hash chain (exit 1 if broken)
 #
 # SSTS_BIN names another directory of built programs (e.g. the ASan build).
 #
@@ -52,6 +53,8 @@ workers=${SSTS_WORKERS:-2}
 groups_list=${SSTS_GROUPS:-auth tickets desk attachments catalog users people account mfa reports audit}
 auth_rate=${SSTS_AUTH_RATE:-10r/m}
 auth_burst=${SSTS_AUTH_BURST:-10}
+export_rate=${SSTS_EXPORT_RATE:-6r/m}
+export_burst=${SSTS_EXPORT_BURST:-10}
 
 is_port "$https_port" || die "SSTS_HTTPS_PORT must be a port number"
 is_port "$http_port" || die "SSTS_HTTP_PORT must be a port number"
@@ -62,6 +65,8 @@ if ! [[ $workers =~ ^[0-9]+$ ]] || [ "$workers" -lt 1 ] || [ "$workers" -gt 64 ]
 fi
 [[ $auth_rate =~ ^[0-9]+r/[sm]$ ]] || die "SSTS_AUTH_RATE must look like 10r/m or 5r/s"
 [[ $auth_burst =~ ^[0-9]+$ ]] || die "SSTS_AUTH_BURST must be a number"
+[[ $export_rate =~ ^[0-9]+r/[sm]$ ]] || die "SSTS_EXPORT_RATE must look like 6r/m or 1r/s"
+[[ $export_burst =~ ^[0-9]+$ ]] || die "SSTS_EXPORT_BURST must be a number"
 [[ $listen =~ ^[0-9A-Fa-f.:]+$ ]] || die "SSTS_LISTEN must be an IP address"
 for g in $groups_list; do
 	[[ $g =~ ^[a-z][a-z0-9_]*$ ]] || die "bad route group name in SSTS_GROUPS: $g"
@@ -346,6 +351,7 @@ render_nginx_conf() {
 	    -e "s|@LISTEN@|$listen_conf|g" -e "s|@HTTPS_PORT@|$https_port|g" \
 	    -e "s|@HTTP_PORT@|$http_port|g" -e "s|@AUTH_RATE@|$auth_rate|g" \
 	    -e "s|@AUTH_BURST@|$auth_burst|g" -e "s|@UPLOAD_BODY@|$upload_body|g" \
+	    -e "s|@EXPORT_RATE@|$export_rate|g" -e "s|@EXPORT_BURST@|$export_burst|g" \
 	    "$here/nginx.conf.in" >"$ngxdir/nginx.conf.tmp"
 	if grep -q '@[A-Z_]*@' "$ngxdir/nginx.conf.tmp"; then
 		die "unreplaced placeholder in nginx.conf: $(grep -o '@[A-Z_]*@' "$ngxdir/nginx.conf.tmp" | head -n 1)"
@@ -544,6 +550,24 @@ do_env() {
 	fi
 }
 
+# The audit chain of this stack's database, checked link by link
+# (`make audit-verify`); exit 1 when it is broken.
+do_audit_verify() {
+	local tool=${SSTS_BIN:-$root/build/cgi-bin}/sstsctl
+	[ -x "$tool" ] || die "$tool not built yet (make all)"
+	if [ "$external_db" -eq 1 ]; then
+		app_url=$DATABASE_URL
+	else
+		"$root/sql/pg.sh" status >/dev/null 2>&1 ||
+		    die "the database of $var is not running (make run first)"
+		app_url=$("$root/sql/pg.sh" url)
+	fi
+	[ -r "$secrets" ] || die "no stack in $var (make run first)"
+	load_secrets
+	worker_env
+	run_app env -i "${wenv[@]}" "$tool" audit-verify
+}
+
 on_signal() {
 	trap '' INT TERM HUP
 	echo
@@ -575,8 +599,9 @@ run) do_run ;;
 stop) do_stop ;;
 status) do_status ;;
 env) do_env ;;
+audit-verify) do_audit_verify ;;
 *)
-	echo "usage: $0 start|stop|run|status|env" >&2
+	echo "usage: $0 start|stop|run|status|env|audit-verify" >&2
 	exit 2
 	;;
 esac

@@ -43,6 +43,13 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ssts_app;
 
 -- Append-only audit trail (a trigger also refuses UPDATE/DELETE/TRUNCATE).
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_logs FROM ssts_app;
+DO $$
+BEGIN
+	IF to_regclass('public.audit_chain') IS NOT NULL THEN
+		REVOKE UPDATE, DELETE, TRUNCATE ON audit_chain FROM ssts_app;
+	END IF;
+END
+$$;
 
 -- Migration bookkeeping is readable (schema version) but never writable.
 DO $$

@@ -237,6 +237,7 @@ elif:h.action == "assigned" && h.payload.note && User.role != "client" ?><p clas
 <?cs /each ?>
 </ol>
 <?cs if:subcount(History) >= 100 ?><p class="muted">Showing the latest 100 entries.</p><?cs /if ?>
+<?cs if:User.role == "admin" ?><p class="small"><a href="/admin/audit?entity_type=ticket&amp;entity_id=<?cs var:Ticket.id ?>">Open the full audit log of this ticket</a> (with addresses and devices)</p><?cs /if ?>
 <?cs else ?>
 <p class="muted">Nothing has been recorded for this ticket yet.</p>
 <?cs /if ?>

@@ -82,6 +82,14 @@
 <div class="filter-actions">
 <button type="submit" class="btn btn-secondary">Apply</button>
 <?cs if:Form.q || Form.status || Form.priority_id || Form.category_id || Form.assigned_to || Form.sort || Form.order ?><a class="small" href="/tickets">Clear all</a><?cs /if ?>
+<?cs if:!Error.message ?><?cs # every matching ticket, no page; sep is escaped to "&amp;" ?><?cs set:sep = "?" ?><a class="small" id="export-csv" download href="/tickets/export.csv<?cs
+	if:Form.q ?><?cs var:sep ?>q=<?cs var:url_escape(Form.q) ?><?cs set:sep = "&" ?><?cs /if ?><?cs
+	if:Form.status ?><?cs var:sep ?>status=<?cs var:url_escape(Form.status) ?><?cs set:sep = "&" ?><?cs /if ?><?cs
+	if:Form.priority_id ?><?cs var:sep ?>priority_id=<?cs var:url_escape(Form.priority_id) ?><?cs set:sep = "&" ?><?cs /if ?><?cs
+	if:Form.category_id ?><?cs var:sep ?>category_id=<?cs var:url_escape(Form.category_id) ?><?cs set:sep = "&" ?><?cs /if ?><?cs
+	if:Form.assigned_to ?><?cs var:sep ?>assigned_to=<?cs var:url_escape(Form.assigned_to) ?><?cs set:sep = "&" ?><?cs /if ?><?cs
+	if:Form.sort ?><?cs var:sep ?>sort=<?cs var:url_escape(Form.sort) ?><?cs set:sep = "&" ?><?cs /if ?><?cs
+	if:Form.order ?><?cs var:sep ?>order=<?cs var:url_escape(Form.order) ?><?cs /if ?>">Download CSV</a><?cs /if ?>
 </div>
 </div>
 <?cs if:Errors.page ?><p class="field-error" id="page-error">Page: <?cs var:Errors.page ?></p><?cs /if ?>

@@ -41,7 +41,8 @@ shard_a() {
 	    tests/http/test_api_misc.py tests/http/test_cors.py \
 	    tests/http/test_ratelimit.py tests/http/test_catalog.py \
 	    tests/http/test_api_auth.py tests/http/test_pages_auth.py \
-	    tests/http/test_sessions.py tests/http/test_people_pages.py | sort
+	    tests/http/test_sessions.py tests/http/test_people_pages.py \
+	    tests/http/test_exports.py | sort
 }
 shard_b() {
 	ls tests/http/test_*.py | sort | grep -vxF -f <(shard_a)

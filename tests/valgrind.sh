@@ -12,7 +12,7 @@ mkdir -p "$out"
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export SSTS_VAR=$out/var SSTS_WORKERS=1 SSTS_START_TIMEOUT=90
 export SSTS_HTTPS_PORT=$(free_port) SSTS_HTTP_PORT=$(free_port) SSTS_PG_PORT=$(free_port)
-export SSTS_AUTH_RATE=6000r/m SSTS_AUTH_BURST=1000
+export SSTS_AUTH_RATE=6000r/m SSTS_AUTH_BURST=1000 SSTS_EXPORT_RATE=6000r/m SSTS_EXPORT_BURST=1000
 export SSTS_ADMIN_EMAIL=admin@example.com SSTS_ADMIN_PASSWORD=Valgrind-Pass1
 export SSTS_WORKER_WRAPPER="/usr/bin/valgrind --leak-check=full --show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect --track-origins=yes --log-file=$out/var/log/valgrind.%p.log"
 trap 'bash nginx/stack.sh stop >/dev/null 2>&1 || true' EXIT
@@ -96,6 +96,77 @@ for i in range(3):
     other = [x for x in hit("GET", "/api/auth/sessions", headers={"Authorization": "Bearer " + tok2}).json()["sessions"] if x["current"]][0]
     hit("DELETE", "/api/auth/sessions/%s" % other["id"], headers=auth)
     hit("DELETE", "/api/auth/sessions/999999", headers=auth)
+# The desk group: the list with filters and a ticket's page.
+for i in range(5):
+    r = page.get(b + "/tickets?status=Open&sort=priority"); n += 1
+    assert r.status_code == 200, r.status_code
+    r = page.get(b + "/tickets/%s" % tid); n += 1
+    assert r.status_code == 200, r.status_code
+# The reports group's exports: filtered, refused, HEAD, the page route,
+# and a client that leaves in the middle (the query is cancelled).
+for i in range(60):
+    hit("POST", "/api/tickets", headers=auth, json={"title": "vg export %d" % i, "description": "=x," + "d" * 20000})
+for i in range(3):
+    r = hit("GET", "/api/tickets/export.csv?status=Open&sort=priority&order=asc&q=vg", headers=auth)
+    assert r.status_code == 200 and r.text.startswith("id,title,"), r.status_code
+    r = hit("GET", "/api/tickets/export.csv", headers=auth)
+    assert r.status_code == 200, r.status_code
+    r = hit("GET", "/api/tickets/export.csv?status=Bogus", headers=auth)
+    assert r.status_code == 400, r.status_code
+    r = hit("HEAD", "/api/tickets/export.csv", headers=auth)
+    assert r.status_code == 200, r.status_code
+    r = page.get(b + "/tickets/export.csv?sort=updated"); n += 1
+    assert r.status_code == 200, r.status_code
+    r = page.get(b + "/tickets/export.csv?order=up"); n += 1
+    assert r.status_code == 400, r.status_code
+    r = s.get(b + "/api/tickets/export.csv", headers=auth, stream=True, timeout=60); n += 1
+    next(r.iter_content(4096)); r.close()
+# The audit group: the filtered list, a refused filter, the CSV export,
+# the chain verifier (API and page), a ticket's trail; a client refused on
+# an admin route (the gate writes that row).
+ctok = hit("POST", "/api/auth/register", json={"name": "Vg Client", "email": "vgc@example.com", "password": "Valgrind-Pass1"}).json()
+ctok = hit("POST", "/api/auth/login", json={"email": "vgc@example.com", "password": "Valgrind-Pass1"}).json()["token"]
+for i in range(5):
+    r = hit("GET", "/api/audit?limit=5&action=login_success&from=2026-01-01", headers=auth)
+    assert r.status_code == 200 and r.json()["logs"], r.text
+    r = hit("GET", "/api/audit?from=2026-02-30", headers=auth)
+    assert r.status_code == 400, r.text
+    r = hit("GET", "/api/audit/export.csv?entity_type=ticket", headers=auth)
+    assert r.status_code == 200 and r.text.startswith("id,"), r.status_code
+    r = hit("GET", "/api/audit/verify", headers=auth)
+    assert r.json()["ok"], r.text
+    hit("GET", "/api/audit/ticket/%s" % tid, headers=auth)
+    r = hit("GET", "/api/users", headers={"Authorization": "Bearer " + ctok})
+    assert r.status_code == 403, r.status_code
+    r = page.get(b + "/admin/audit?entity_type=ticket"); n += 1
+    assert r.status_code == 200, r.status_code
+    form_csrf = r.text.split('name="csrf" value="')[1].split('"')[0]
+    r = page.post(b + "/admin/audit/verify", data={"csrf": form_csrf}); n += 1
+    assert "The chain verifies" in r.text, r.status_code
+    r = page.get(b + "/admin/audit/export.csv?action=created"); n += 1
+    assert r.status_code == 200, r.status_code
+# The reports group: the statistics API for each role, its refusals, and
+# the dashboard of a client without tickets and with one.
+cauth = {"Authorization": "Bearer " + ctok}
+for i in range(3):
+    hit("GET", "/api/statistics/dashboard", headers=auth)
+    hit("GET", "/api/statistics/dashboard", headers=cauth)
+    for q in ["", "?days=7", "?days=365"]:
+        assert hit("GET", "/api/statistics/trends" + q, headers=auth).status_code == 200
+    for q in ["?days=abc", "?days=1&days=2"]:
+        assert hit("GET", "/api/statistics/trends" + q, headers=auth).status_code == 400
+    assert hit("GET", "/api/statistics/trends", headers=cauth).status_code == 403
+    assert hit("GET", "/api/statistics/dashboard").status_code == 401
+cpage = requests.Session(); cpage.verify = ca; cpage.trust_env = False
+r = cpage.get(b + "/login"); n += 1
+c_csrf = r.text.split('name="csrf" value="')[1].split('"')[0]
+r = cpage.post(b + "/login", data={"csrf": c_csrf, "email": "vgc@example.com", "password": "Valgrind-Pass1"}, allow_redirects=False); n += 1
+assert r.status_code == 303, r.status_code
+r = cpage.get(b + "/dashboard"); n += 1
+assert r.status_code == 200 and "No tickets yet" in r.text, r.status_code
+hit("POST", "/api/tickets", headers=cauth, json={"title": "vg client", "description": "d"})
+r = cpage.get(b + "/dashboard"); n += 1
+assert r.status_code == 200 and "<svg" in r.text, r.status_code
 # The mfa group: set-up, a wrong and a right code, sign-in with a code and
 # with a recovery code, a replay, disable; the auth group's throttle path.
 import base64, hashlib, hmac, struct, time
@@ -125,10 +196,16 @@ print("requests:", n)
 PY
 bash nginx/stack.sh stop
 trap - EXIT
-served=$(grep -c ' status=' "$out/var/log/auth.log" || true)
-echo "requests served by the worker under valgrind: $served"
-[ "$served" -ge 1000 ] || { echo "valgrind: the worker served fewer than 1,000 requests"; exit 1; }
-logs=$(ls "$out"/var/log/valgrind.*.log 2>/dev/null | xargs grep -lE 'cgi-bin/(auth|tickets|desk|attachments|catalog|users|people|account|mfa)' 2>/dev/null || true)
+groups="auth tickets desk attachments catalog users people account mfa reports audit"
+served=0
+for g in $groups; do
+	c=$(grep -c ' status=' "$out/var/log/$g.log" || true)
+	[ "$c" -gt 0 ] || { echo "valgrind: route group $g served no request"; exit 1; }
+	served=$((served + c))
+done
+echo "requests served by the workers under valgrind: $served"
+[ "$served" -ge 1000 ] || { echo "valgrind: the workers served fewer than 1,000 requests"; exit 1; }
+logs=$(ls "$out"/var/log/valgrind.*.log 2>/dev/null | xargs grep -lE "cgi-bin/(${groups// /|})" 2>/dev/null || true)
 [ -n "$logs" ] || { echo "valgrind: no log of the worker"; exit 1; }
 bad=0
 for f in $logs; do

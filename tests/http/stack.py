@@ -216,6 +216,7 @@ def start_stack(name, clean=True, **extra):
     for k in ["SSTS_VAR", "SSTS_HTTPS_PORT", "SSTS_HTTP_PORT", "SSTS_PG_PORT",
               "SSTS_LISTEN", "SSTS_ADMIN_EMAIL", "SSTS_ADMIN_PASSWORD",
               "SSTS_AUTH_RATE", "SSTS_AUTH_BURST", "SSTS_MIGRATE_URL",
+              "SSTS_EXPORT_RATE", "SSTS_EXPORT_BURST",
               "SSTS_CORS_ORIGINS", "SSTS_PRODUCTION", "SSTS_GROUPS",
               "SSTS_LOGIN_FREE_TRIES", "SSTS_LOGIN_MAX_DELAY",
               "DATABASE_URL", "JWT_SECRET", "ENCRYPTION_KEY", "UPLOAD_DIR"]:
@@ -230,6 +231,8 @@ def start_stack(name, clean=True, **extra):
         "SSTS_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "SSTS_AUTH_RATE": "6000r/m",
         "SSTS_AUTH_BURST": "1000",
+        "SSTS_EXPORT_RATE": "6000r/m",
+        "SSTS_EXPORT_BURST": "1000",
         # Tests sign in wrongly on purpose, often: per-account throttling
         # is tested on stacks that pass their own limits in "extra".
         "SSTS_LOGIN_FREE_TRIES": "1000",

@@ -15,7 +15,9 @@ def slow_stack():
     st = None
     try:
         st = stackmod.start_stack("ratelimit", SSTS_AUTH_RATE=RATE,
-                                  SSTS_AUTH_BURST=str(BURST))
+                                  SSTS_AUTH_BURST=str(BURST),
+                                  SSTS_EXPORT_RATE=RATE,
+                                  SSTS_EXPORT_BURST=str(BURST))
         yield st
     finally:
         if st is not None:
@@ -25,6 +27,28 @@ def slow_stack():
 def post_login(st, s, **headers):
     return s.post(st.url("/api/auth/login"), headers=headers, timeout=15,
                   json={"email": "nobody@example.com", "password": "Wr0ngPass1"})
+
+
+def test_export_quota(slow_stack):
+    """Exports share one per-IP bucket, counted before anything else (an
+    anonymous attempt costs as much as a real export)."""
+    st = slow_stack
+    s = st.session()
+    codes = [s.get(st.url("/api/tickets/export.csv"), timeout=15).status_code
+             for _ in range(BURST + 1)]
+    assert codes == [401] * (BURST + 1), codes
+    for path in ["/api/tickets/export.csv", "/api/audit/export.csv",
+                 "/api/audit/verify"]:
+        r = s.get(st.url(path), timeout=15)
+        assert r.status_code == 429, (path, r.status_code)
+        assert r.json() == {"error": "Too many requests, please try again later."}
+    for path in ["/tickets/export.csv", "/admin/audit/export.csv"]:
+        r = s.get(st.url(path), timeout=15, allow_redirects=False)
+        assert r.status_code == 429, (path, r.status_code)
+        assert r.headers["Content-Type"] == "text/html; charset=utf-8"
+    # the list pages themselves are not counted
+    r = s.get(st.url("/api/tickets"), timeout=15)
+    assert r.status_code == 401, r.status_code
 
 
 def test_rate_limit(slow_stack):
