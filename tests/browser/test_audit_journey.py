@@ -1,8 +1,8 @@
 """The admin reads the audit log, driven through Debian's Chromium with
 Selenium in two browsers (separate profiles, so separate cookies):
 
-  client  signs up and tries an admin page: refused (403 page);
-  admin   opens "Audit log" from the admin bar, filters by the action
+  client  signs up, opens a ticket and tries an admin page: refused;
+  admin   sees the dashboard's charts, opens "Audit log" from the admin bar, filters by the action
           access_denied with the form, finds the client's attempt (who, what
           route, from which address), opens the entity link, comes back and
           verifies the hash chain with the button: "The chain verifies" and
@@ -42,16 +42,28 @@ def test_audit_journey(stack, driver):
     name = "Curious Client " + uuid.uuid4().hex[:6]
     email = "curious-%s@example.com" % uuid.uuid4().hex[:10]
 
-    # 1. A client tries the admin's user list and is refused.
+    # 1. A client opens a ticket, then tries the admin's user list and is
+    #    refused.
     with chromium() as client:
         register(client, stack, name, email, "Cur1ous-Client-pw")
+        client.get(stack.url("/tickets/new"))
+        fill(client, {"title": "Where is my invoice?",
+                      "description": "It did not arrive this month."})
+        click_submit(client, 'form[action="/tickets/new"]')
+        wait_path(client, stack, r"/tickets/\d+")
         client.get(stack.url("/admin/users"))
         assert "permission" in wait_text(client, "main", "permission"), \
             hint(client)
         assert not client.find_elements(By.CSS_SELECTOR, ".user-table")
 
-    # 2. The admin opens the audit log and filters on refusals.
+    # 2. The admin lands on the dashboard (charts drawn on the server),
+    #    opens the audit log and filters on refusals.
     sign_in(admin, stack, stack.admin_email, stack.admin_password)
+    charts = admin.find_elements(By.CSS_SELECTOR, 'svg[role="img"]')
+    assert charts, hint(admin)
+    for c in charts:
+        assert c.size["width"] > 100 and c.size["height"] > 50, c.size
+    shot(admin, "audit-00-dashboard")
     admin.find_element(By.CSS_SELECTOR,
                        'nav.nav-admin a[href="/admin/audit"]').click()
     wait_path(admin, stack, "/admin/audit")
