@@ -107,6 +107,22 @@ cors_handle(struct req *r)
 	(void)r;
 	abort();
 }
+
+const char *
+role_name(enum role role)
+{
+	(void)role;
+	abort();
+}
+
+enum core_err
+audit_log(struct req *r, const char *entity_type, int64_t entity_id,
+    const char *action, int64_t performed_by, const cJSON *payload)
+{
+	(void)r, (void)entity_type, (void)entity_id, (void)action;
+	(void)performed_by, (void)payload;
+	abort();
+}
 /* ---- end of link stubs ---------------------------------------------- */
 
 struct seg {
