@@ -30,13 +30,13 @@ rss_kb() {	# resident memory of the processes named $1 (default: workers), KiB
 	ps -o rss= -p "$(echo $pids | tr ' ' ',')" | awk '{s+=$1} END {print s+0}'
 }
 
-row() {	# row <name> <path> [wrk args...]
+row() {	# [G=<route group>] row <name> <path> [wrk args...]
 	local name=$1 path=$2 log
 	shift 2
 	log=$out/wrk-$name.txt
 	wrk -t2 -c32 -d"${secs}s" --latency "$@" "$B$path" >"$log" 2>&1
 	sleep 1	# let queued requests finish before reading memory
-	/usr/bin/python3 - "$name" "$log" "$(rss_kb)" <<'PY'
+	/usr/bin/python3 - "$name" "$log" "$(rss_kb "${G:-auth}")" <<'PY'
 import re, sys
 name, log, rss = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
 def lat(p):
@@ -59,7 +59,10 @@ row static /static/ssts.css
 row api-health /api/health
 row healthz-db /healthz
 row login-page /login
-row dashboard /dashboard -H "Cookie: __Host-ssts=$token"
+G=reports row dashboard /dashboard -H "Cookie: __Host-ssts=$token"
+G=reports row api-dashboard /api/statistics/dashboard -H "Authorization: Bearer $token"
+G=audit row audit-page /admin/audit -H "Cookie: __Host-ssts=$token"
+G=audit row api-audit "/api/audit?limit=50" -H "Authorization: Bearer $token"
 row login-ok /api/auth/login -s tests/bench-login-ok.lua
 row login-fail-401 /api/auth/login -s tests/bench-login.lua
 echo "(login rows are argon2id-bound by design; login-fail-401 answers 401)"

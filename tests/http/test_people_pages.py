@@ -1142,6 +1142,7 @@ def matrix_browsers(stack, admin):
     for role in ["client", "agent"]:
         a = make_user(stack, role)
         out[role] = signed_in(stack, a.user["email"])
+        out[role].user_id = a.id
     return out
 
 
@@ -1192,12 +1193,20 @@ def test_matrix(stack, matrix_browsers, route, who):
         assert (user_count(stack), audit_count(stack),
                 user_row(stack, target.id)) != state[:3]
         return
+    refusals = 0
     if who == "anonymous":
         assert r.status_code == 303
         assert r.headers["Location"] == "/login"
     else:
         assert r.status_code == 403
         assert NO_PERMISSION in r.text
-    assert (user_count(stack), audit_count(stack),
+        # nothing changed, and the refusal itself is on record
+        refusals = 1
+        last = stack.psql("SELECT action, performed_by::text, "
+                          "payload->>'route' FROM audit_logs "
+                          "ORDER BY id DESC LIMIT 1")[0]
+        assert last == ["access_denied", b.user_id,
+                        route.split(" ")[1]], last
+    assert (user_count(stack), audit_count(stack) - refusals,
             user_row(stack, target.id), live_sessions(stack, target.id)) == \
         state
