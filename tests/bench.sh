@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # tests/bench.sh - `make bench`: measurements, not tests.  Starts a private
-# stack (tests/out/bench), then runs wrk through nginx and TLS (2 threads,
+# stack on a generated desk of BENCH_TICKETS tickets (default 100000; made
+# once by tests/gen-desk.sql and kept in tests/out/bench-<N> for the next
+# run; 0 = an empty desk), then runs wrk through nginx and TLS (2 threads,
 # 32 connections, BENCH_SECONDS each) against a static file (the machine's
 # ceiling) and the application's routes, and prints one table: req/s, p50,
-# p99, non-2xx/3xx responses, and the resident memory of the workers.
+# p99, non-2xx/3xx responses, the ratio to the static file, and the
+# resident memory of the route group that served the row.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${BENCH_SECONDS:-10}
-out=$PWD/tests/out/bench
+tickets=${BENCH_TICKETS:-100000}
+[[ $tickets =~ ^[0-9]{1,8}$ ]] || { echo "BENCH_TICKETS must be a number" >&2; exit 2; }
+out=$PWD/tests/out/bench-$tickets
 mkdir -p "$out"
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 export SSTS_VAR=$out/var SSTS_HTTPS_PORT=$(free_port) SSTS_HTTP_PORT=$(free_port)
@@ -19,9 +24,19 @@ export SSTS_LOGIN_FREE_TRIES=1000
 trap 'bash nginx/stack.sh stop >/dev/null 2>&1 || true' EXIT
 bash nginx/stack.sh start >"$out/start.log" 2>&1 || { cat "$out/start.log"; exit 1; }
 B=https://127.0.0.1:$SSTS_HTTPS_PORT
+if [ "$tickets" -gt 0 ] && [ ! -f "$out/desk-loaded" ]; then
+	echo "bench: generating a desk of $tickets tickets (once; kept in $out)"
+	owner=$(sql/pg.sh url owner)
+	psql -X -q -d "$owner" -v tickets="$tickets" -f tests/gen-desk.sql >"$out/gen.log" 2>&1 ||
+	    { tail -20 "$out/gen.log"; exit 1; }
+	psql -X -q -d "$owner" -c "VACUUM ANALYZE" >>"$out/gen.log" 2>&1
+	touch "$out/desk-loaded"
+fi
 token=$(curl -s --cacert "$SSTS_VAR/tls/cert.pem" -H 'Content-Type: application/json' \
     -d '{"email":"bench@example.com","password":"Bench-Pass1"}' "$B/api/auth/login" |
     /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+n=$(psql -X -At -d "$(sql/pg.sh url owner)" -c "SELECT coalesce(max(id), 1) FROM tickets")
+deep=$(( (tickets / 50) / 2 + 1 ))	# a page in the middle of the list
 
 rss_kb() {	# resident memory of the processes named $1 (default: workers), KiB
 	local pids
@@ -31,14 +46,17 @@ rss_kb() {	# resident memory of the processes named $1 (default: workers), KiB
 }
 
 row() {	# [G=<route group>] row <name> <path> [wrk args...]
-	local name=$1 path=$2 log
+	local name=$1 path=$2 log opts=() extra=()
 	shift 2
+	# wrk wants its options, the URL, then "--" and the script's arguments
+	while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+	[ $# -eq 0 ] || extra=("$@")
 	log=$out/wrk-$name.txt
-	wrk -t2 -c32 -d"${secs}s" --latency "$@" "$B$path" >"$log" 2>&1
+	wrk -t2 -c32 -d"${secs}s" --latency "${opts[@]}" "$B$path" "${extra[@]}" >"$log" 2>&1
 	sleep 1	# let queued requests finish before reading memory
-	/usr/bin/python3 - "$name" "$log" "$(rss_kb "${G:-auth}")" <<'PY'
+	/usr/bin/python3 - "$name" "$log" "$(rss_kb "${G:-auth}")" "${static_rps:-}" <<'PY'
 import re, sys
-name, log, rss = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3]
+name, log, rss, ceiling = sys.argv[1], open(sys.argv[2]).read(), sys.argv[3], sys.argv[4]
 def lat(p):
     m = re.search(r"^\s+%s%%\s+([\d.]+)(us|ms|s)" % p, log, re.M)
     if not m: return "-"
@@ -47,25 +65,44 @@ def lat(p):
 rps = re.search(r"Requests/sec:\s+([\d.]+)", log)
 bad = re.search(r"Non-2xx or 3xx responses: (\d+)", log)
 err = re.search(r"Socket errors: (.*)", log)
-print("%-16s %10s %9s %9s %7s %9s" % (name, rps.group(1) if rps else "-", lat("50"),
-      lat("99"), bad.group(1) if bad else "0", rss))
+ratio = "%.2f" % (float(rps.group(1)) / float(ceiling)) if rps and ceiling else "1.00"
+print("%-16s %10s %9s %9s %7s %6s %9s" % (name, rps.group(1) if rps else "-", lat("50"),
+      lat("99"), bad.group(1) if bad else "0", ratio, rss))
 if err: print("   socket errors:", err.group(1))
 PY
 }
 
-echo "SSTS bench: wrk -t2 -c32 -d${secs}s through nginx + TLS, $(nproc) cores"
-printf '%-16s %10s %9s %9s %7s %9s\n' route req/s p50_ms p99_ms non2xx workers_KiB
+echo "SSTS bench: $tickets tickets, wrk -t2 -c32 -d${secs}s through nginx + TLS, $(nproc) cores"
+printf '%-16s %10s %9s %9s %7s %6s %9s\n' route req/s p50_ms p99_ms non2xx ratio workers_KiB
 row static /static/ssts.css
+static_rps=$(sed -n 's/^Requests\/sec:[[:space:]]*//p' "$out/wrk-static.txt")
+T=(-s tests/bench-ticket.lua)
+A=(-H "Authorization: Bearer $token")
+C=(-H "Cookie: __Host-ssts=$token")
 row api-health /api/health
 row healthz-db /healthz
 row login-page /login
-G=reports row dashboard /dashboard -H "Cookie: __Host-ssts=$token"
-G=reports row api-dashboard /api/statistics/dashboard -H "Authorization: Bearer $token"
-G=audit row audit-page /admin/audit -H "Cookie: __Host-ssts=$token"
-G=audit row api-audit "/api/audit?limit=50" -H "Authorization: Bearer $token"
+G=tickets row detail /api/tickets "${A[@]}" "${T[@]}" -- GET "/api/tickets/{id}" "$n"
+G=tickets row list /api/tickets?limit=50 "${A[@]}"
+G=tickets row list-deep "/api/tickets?limit=50&page=$deep" "${A[@]}"
+G=tickets row search "/api/tickets?limit=50&q=printer" "${A[@]}"
+G=desk row detail-page /tickets "${C[@]}" "${T[@]}" -- GET "/tickets/{id}" "$n"
+G=desk row list-page /tickets "${C[@]}"
+G=reports row dashboard /dashboard "${C[@]}"
+G=reports row api-dashboard /api/statistics/dashboard "${A[@]}"
+G=audit row api-audit "/api/audit?limit=50" "${A[@]}"
+G=tickets row create /api/tickets "${A[@]}" "${T[@]}" -- POST /api/tickets 1 \
+    '{"title":"Bench ticket","description":"Made by make bench."}'
+G=tickets row comment /api/tickets "${A[@]}" "${T[@]}" -- POST "/api/tickets/{id}/comments" "$n" \
+    '{"message":"A comment from make bench."}'
 row login-ok /api/auth/login -s tests/bench-login-ok.lua
 row login-fail-401 /api/auth/login -s tests/bench-login.lua
 echo "(login rows are argon2id-bound by design; login-fail-401 answers 401)"
 sleep 2
-echo "idle after the run: workers $(rss_kb auth) KiB ($(pgrep -xc auth) processes)," \
-    "nginx $(rss_kb nginx) KiB, supervisors $(rss_kb multiwatch) KiB"
+groups="auth tickets desk attachments catalog users people account mfa reports audit"
+all=$(pgrep -d, -x "$(echo nginx multiwatch $groups | tr ' ' '|')")
+pss=$(for p in ${all//,/ }; do awk '/^Pss:/ {print $2}' "/proc/$p/smaps_rollup" 2>/dev/null; done |
+    awk '{s+=$1} END {print s+0}')
+rss=$(ps -o rss= -p "$all" | awk '{s+=$1} END {print s+0}')
+echo "idle after the run, the whole stack but PostgreSQL ($(echo ${all//,/ } | wc -w) processes):" \
+    "$pss KiB proportional (PSS), $rss KiB summed resident (shared pages counted in each)"

@@ -1,5 +1,6 @@
-"""Query plans of the ticket list, detail and search on a desk of 100,000
-tickets (DESIGN.md §6): no Seq Scan on tickets or ticket_comments.
+"""Query plans of the ticket list, detail, search and the dashboard on a
+desk of 100,000 tickets (DESIGN.md §6): no Seq Scan on tickets or
+ticket_comments.
 
 A private stack ("explain") is filled with tests/gen-desk.sql.  Statement
 logging (log_min_duration_statement = 0) is switched on, real API
@@ -27,7 +28,8 @@ TICKETS = int(os.environ.get("SSTS_EXPLAIN_TICKETS", "100000"))
 GEN_SQL = os.path.join(stackmod.ROOT, "tests", "gen-desk.sql")
 PLANS_TXT = os.path.join(stackmod.OUT, "explain", "plans.txt")
 WATCHED = ("tickets", "ticket_comments")
-READ_STMTS = re.compile(r"^(tk_list_\w+|tk_count|tk_get|tk_item)$")
+READ_STMTS = re.compile(r"^(tk_list_\w+|tk_count|tk_get|tk_item|"
+                        r"stats_dashboard|stats_activity)$")
 
 REC_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \w+ \[\d+\] ")
 EXEC_RE = re.compile(r"ssts_app@\S+ LOG:  duration: [\d.]+ ms  "
@@ -245,10 +247,16 @@ def captured(desk100k):
             ]
             if role == "admin":
                 reqs.append(("list", {"assigned_to": ids["agent"]}))
+            reqs.append(("dashboard", None))
             for kind, arg in reqs:
                 log.mark()
                 if kind == "detail":
                     get(st, tok, "/api/tickets/%s" % arg)
+                elif kind == "dashboard":     # the page runs both queries
+                    r = st.session().get(
+                        st.url("/dashboard"), timeout=30,
+                        headers={"Cookie": "__Host-ssts=" + tok})
+                    assert r.status_code == 200, (role, r.status_code)
                 else:
                     get(st, tok, "/api/tickets", arg)
                 stmts = [s for s in executed(log.records())
@@ -329,6 +337,9 @@ def test_every_request_ran_the_expected_statements(plans):
         names = [s[0] for s in stmts]
         if kind == "detail":
             assert "tk_get" in names, (role, kind, arg, names)
+        elif kind == "dashboard":
+            assert {"stats_dashboard", "stats_activity"} <= set(names), \
+                (role, kind, names)
         else:
             assert any(n.startswith("tk_list_") for n in names), \
                 (role, kind, arg, names)

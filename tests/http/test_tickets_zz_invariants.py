@@ -2,7 +2,8 @@
 that it runs after the other tickets modules on the shared stack): one
 `created` audit row per ticket, one `commented` row per comment, at most
 one assignment per ticket and its `assigned` row, no empty `updated`
-rows, and no crash or sanitizer report in the tickets workers' log.
+rows, the counters of sql/008 and the audit chain agree with the tables,
+and no crash or sanitizer report in the tickets workers' log.
 (SECURITY.md 2.3.3: the business row and its audit row are one
 transaction.)"""
 import re
@@ -93,6 +94,37 @@ def test_every_assignment_has_its_audit_row(stack):
         "a.entity_type = 'ticket' AND a.entity_id = t.id AND a.action = "
         "'assigned' ORDER BY a.id DESC LIMIT 1) IS NOT NULL")
     assert bad == [], bad[:20]
+
+
+def test_counters_equal_the_tables(stack):
+    """The dashboard's counters (sql/008, kept by commit-time triggers)
+    equal a count of the tables after everything the tickets tests did:
+    creations, status moves, priority changes and deletions of
+    priorities, assignments and unassignments, some of them at once."""
+    bad = stack.psql(
+        "SELECT coalesce(c.status, t.status), coalesce(c.priority_id, "
+        "t.priority_id), c.n, t.n FROM ticket_counts c FULL JOIN (SELECT "
+        "status, coalesce(priority_id, 0) AS priority_id, count(*) AS n "
+        "FROM tickets GROUP BY 1, 2) t ON t.status = c.status AND "
+        "t.priority_id = c.priority_id WHERE c.n IS DISTINCT FROM "
+        "coalesce(t.n, 0)")
+    assert bad == [], "counters off (status, priority, counter, count): %s" \
+        % bad[:20]
+    assert stack.psql_one("SELECT n FROM assignment_count") == \
+        stack.psql_one("SELECT count(*) FROM ticket_assignments "
+                       "WHERE agent_id IS NOT NULL")
+    # and the test saw real work
+    assert int(stack.psql_one("SELECT count(DISTINCT status) FROM "
+                              "tickets")) >= 3
+
+
+def test_audit_chain_covers_every_row(stack):
+    """After all of it, each audit row has exactly one link, in a gapless
+    sequence (the verifier itself is tested in test_audit.py)."""
+    assert stack.psql("SELECT count(*), count(DISTINCT c.seq), "
+                      "coalesce(max(c.seq), 0) FROM audit_logs a JOIN "
+                      "audit_chain c ON c.audit_id = a.id")[0] == \
+        [stack.psql_one("SELECT count(*) FROM audit_logs")] * 3
 
 
 def test_updated_rows_never_empty(stack):
