@@ -193,6 +193,10 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	    " t.created_at ASC, t.id ASC"),
 	/* STMT_TK_COUNT */
 	{ "tk_count", "SELECT count(*) FROM tickets t" TICKET_WHERE, 7 },
+	/* STMT_TK_COUNT_ALL: every ticket, by status $1 and priority $2 */
+	{ "tk_count_all", "SELECT coalesce(sum(n), 0)::bigint FROM ticket_counts"
+	  " WHERE ($1::text IS NULL OR status = $1) AND ($2::smallint IS NULL"
+	  " OR priority_id = $2::smallint)", 2 },
 	/* STMT_TK_GET: the detail object; no row if not visible */
 	{ "tk_get",
 	  "SELECT json_build_object(" TICKET_FIELDS ", "

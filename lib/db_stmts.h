@@ -25,6 +25,7 @@ enum stmt {
 	STMT_TK_LIST_STATUS_DESC,
 	STMT_TK_LIST_STATUS_ASC,
 	STMT_TK_COUNT,
+	STMT_TK_COUNT_ALL,	/* the admin's total from the counters */
 	STMT_TK_GET,
 	STMT_TK_ITEM,
 	STMT_TK_LOCK,
