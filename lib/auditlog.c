@@ -13,7 +13,7 @@
 
 #include "ssts.h"
 #include "auditlog.h"
-#include "csv.h"
+#include "export.h"
 
 const struct field_spec auditlog_specs[AL__MAX] = {
 	/* AL_ENTITY_TYPE */	{ "entity_type", VALID_LINE, 0, 64, 0, 0, 0 },
@@ -141,70 +141,11 @@ static const char *const export_head[] = { "id", "created_at", "action",
     "row_hash" };
 #define EXPORT_COLS	(sizeof(export_head) / sizeof(export_head[0]))
 
-struct export {
-	struct arena	 a;	/* one record at a time */
-	int64_t		 rows;
-};
-
-static void
-export_start(struct req *r)
-{
-	char		 day[16], cd[64];
-	time_t		 now = time(NULL);
-	struct tm	 tm;
-
-	strftime(day, sizeof(day), "%Y-%m-%d", gmtime_r(&now, &tm));
-	snprintf(cd, sizeof(cd), "attachment; filename=\"audit-%s.csv\"", day);
-	resp_header(r, "Content-Disposition", cd);
-	resp_begin(r, 200, "text/csv; charset=utf-8");
-}
-
-static int
-export_record(struct req *r, struct export *e, const char *const *cells)
-{
-	struct buf	 b;
-
-	arena_reset(&e->a);
-	buf_init(&b, &e->a, 1 << 24);
-	csv_record(&b, cells, EXPORT_COLS);
-	if (b.err != CORE_OK)
-		return -1;
-	resp_write(r, b.data, b.len);
-	return r->write_failed ? -1 : 0;
-}
-
-static int
-export_row(struct req *r, const struct rows *rs, void *ctx)
-{
-	struct export	*e = ctx;
-
-	if (e->rows++ == 0) {
-		export_start(r);
-		if (export_record(r, e, export_head) != 0)
-			return -1;
-	}
-	return export_record(r, e, &ROW(rs, 0, 0));
-}
-
 void
 auditlog_export(struct req *r, const struct al_filter *flt)
 {
-	struct export	 e;
-	enum core_err	 rc;
-
-	memset(&e, 0, sizeof(e));
-	arena_init(&e.a, 1 << 25);
-	rc = db_stream(r, STMT_AUDIT_EXPORT, flt->p, export_row, &e);
-	if (e.rows == 0 && rc == CORE_OK) {
-		export_start(r);
-		(void)export_record(r, &e, export_head);
-	} else if (e.rows == 0)
-		resp_error(r, 503, r->is_api ? "Service temporarily unavailable"
-		    : "The service is temporarily unavailable.");
-	else if (rc != CORE_OK)
-		log_event(r, "audit export cut short after %lld rows",
-		    (long long)e.rows);
-	arena_free(&e.a);
+	export_csv(r, STMT_AUDIT_EXPORT, flt->p, export_head, EXPORT_COLS,
+	    "audit");
 }
 
 /* ---- the chain --------------------------------------------------------- */

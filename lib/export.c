@@ -1,5 +1,6 @@
 /*
- * SSTS - CSV exports of tickets.  Rows come one at a time from
+ * SSTS - CSV exports (tickets here, the audit log in lib/auditlog.c).
+ * Rows come one at a time from
  * db_stream() and go through one reused buffer to the client: nothing
  * per row stays in the request arena, so a million-row export costs the
  * worker what one row does.  The status line waits for the first row,
@@ -23,7 +24,9 @@ static const char *const tk_columns[] = { "id", "title", "status",
 
 struct exp {
 	struct buf	 b;
-	char		 disposition[64];
+	char		 disposition[80];
+	const char *const *cols;	/* the header row */
+	size_t		 ncols;
 };
 
 static void
@@ -42,8 +45,7 @@ exp_begin(struct req *r, struct exp *e)
 {
 	resp_header(r, "Content-Disposition", e->disposition);
 	resp_begin(r, 200, "text/csv; charset=utf-8");
-	csv_record(&e->b, tk_columns, sizeof(tk_columns) /
-	    sizeof(tk_columns[0]));
+	csv_record(&e->b, e->cols, e->ncols);
 }
 
 static int
@@ -65,34 +67,27 @@ exp_row(struct req *r, const struct rows *rs, void *ctx)
 }
 
 void
-export_tickets(struct req *r, const struct tk_filter *f)
+export_csv(struct req *r, enum stmt s, const char *const *params,
+    const char *const *cols, size_t ncols, const char *name)
 {
 	struct exp	 e;
-	char		 uid[24], now[32];
-	const char	*p[7];
+	char		 now[32];
 	enum core_err	 rc;
-	enum stmt	 s;
 
-	snprintf(uid, sizeof(uid), "%lld", (long long)r->user.id);
-	p[0] = role_name(r->user.role);
-	p[1] = uid;
-	p[2] = f->status;
-	p[3] = f->priority_id;
-	p[4] = f->category_id;
-	p[5] = r->user.role == ROLE_ADMIN ? f->assigned_to : NULL;
-	p[6] = f->q;
 	iso_now(now);
 	snprintf(e.disposition, sizeof(e.disposition),
-	    "attachment; filename=\"tickets-%.10s.csv\"", now);
+	    "attachment; filename=\"%s-%.10s.csv\"", name, now);
+	e.cols = cols;
+	e.ncols = ncols;
 	buf_init(&e.b, &r->arena, EXP_ROW_MAX + EXP_FLUSH);
 	if (strcmp(r->method, "HEAD") == 0) {	/* the headers, no query */
 		exp_begin(r, &e);
 		return;
 	}
-	s = (enum stmt)(STMT_EXP_TK_CREATED_DESC + 2 * (int)f->sort + !!f->asc);
-	rc = db_stream(r, s, p, exp_row, &e);
+	rc = db_stream(r, s, params, exp_row, &e);
 	if (rc != CORE_OK && r->status == 0) {
-		resp_error(r, 503, "Service temporarily unavailable");
+		resp_error(r, 503, r->is_api ? "Service temporarily unavailable"
+		    : "The service is temporarily unavailable.");
 		return;
 	}
 	/* A failure after the first row cannot change the status: the
@@ -104,6 +99,25 @@ export_tickets(struct req *r, const struct tk_filter *f)
 	if (r->status == 0)
 		exp_begin(r, &e);
 	exp_flush(r, &e);
+}
+
+void
+export_tickets(struct req *r, const struct tk_filter *f)
+{
+	char		 uid[24];
+	const char	*p[7];
+
+	snprintf(uid, sizeof(uid), "%lld", (long long)r->user.id);
+	p[0] = role_name(r->user.role);
+	p[1] = uid;
+	p[2] = f->status;
+	p[3] = f->priority_id;
+	p[4] = f->category_id;
+	p[5] = r->user.role == ROLE_ADMIN ? f->assigned_to : NULL;
+	p[6] = f->q;
+	export_csv(r, (enum stmt)(STMT_EXP_TK_CREATED_DESC + 2 * (int)f->sort +
+	    !!f->asc), p, tk_columns, sizeof(tk_columns) /
+	    sizeof(tk_columns[0]), "tickets");
 }
 
 void

@@ -1,5 +1,5 @@
 /*
- * SSTS - CSV exports of tickets (lib/export.c), streamed row by row from
+ * SSTS - CSV exports (lib/export.c), streamed row by row from
  * the database (db_stream) so that a worker's memory does not grow with
  * the export.  The tickets are the caller's list (visibility, filters,
  * search and order of GET /api/tickets) without pagination.
@@ -15,6 +15,15 @@
 
 struct req;
 struct tk_filter;
+
+/*
+ * Streams the rows of statement "s" (each of ncols columns) as CSV after
+ * a header row of "cols", as the attachment <name>-YYYY-MM-DD.csv: 200
+ * with the first row, or 503 if the database fails before it; HEAD gets
+ * the headers only.
+ */
+void	 export_csv(struct req *, enum stmt, const char *const *params,
+	    const char *const *cols, size_t ncols, const char *name);
 
 /* Sends the CSV (200), or an error (503) if the database fails first. */
 void	 export_tickets(struct req *, const struct tk_filter *);
