@@ -54,6 +54,27 @@ fail(struct req *r, enum tk_result rc, const char *bad)
 	resp_json(r, 400, j);
 }
 
+/*
+ * What the list adds to the original's envelope rides in headers, so the
+ * JSON stays {"tickets","total","page","limit"}: the keyset of the next
+ * page, and that a search's total stopped counting at TK_SEARCH_CAP.
+ */
+static void
+list_headers(struct req *r, cJSON *out)
+{
+	cJSON	*v;
+
+	v = cJSON_DetachItemFromObjectCaseSensitive(out, "nextAfter");
+	if (cJSON_IsString(v))
+		resp_header(r, "X-Next-After",
+		    arena_strdup(&r->arena, v->valuestring));
+	cJSON_Delete(v);
+	v = cJSON_DetachItemFromObjectCaseSensitive(out, "totalCapped");
+	if (v != NULL)
+		resp_header(r, "X-Total-Capped", "true");
+	cJSON_Delete(v);
+}
+
 static void
 api_list(struct req *r)
 {
@@ -68,8 +89,10 @@ api_list(struct req *r)
 	}
 	if ((rc = tk_list(r, &flt, &out)) != TK_OK)
 		fail(r, rc, NULL);
-	else
+	else {
+		list_headers(r, out);
 		resp_json(r, 200, out);
+	}
 }
 
 static void

@@ -107,6 +107,18 @@ auditlog_filter(struct req *r, struct field *f, int64_t deflimit,
 	return bad;
 }
 
+/* No filter but the page: the total is the chain's length. */
+static int
+auditlog_unfiltered(const struct al_filter *flt)
+{
+	size_t	 k;
+
+	for (k = 0; k < sizeof(flt->p) / sizeof(flt->p[0]); k++)
+		if (flt->p[k] != NULL)
+			return 0;
+	return 1;
+}
+
 cJSON *
 auditlog_list(struct req *r, const struct al_filter *flt)
 {
@@ -122,7 +134,8 @@ auditlog_list(struct req *r, const struct al_filter *flt)
 	p[6] = lim;
 	p[7] = off;
 	if (db_run(r, STMT_AUDIT_LIST, p, &rs) != CORE_OK || rs.n != 1 ||
-	    db_run(r, STMT_AUDIT_COUNT, p, &cnt) != CORE_OK || cnt.n != 1 ||
+	    db_run(r, auditlog_unfiltered(flt) ? STMT_AUDIT_COUNT_ALL :
+	    STMT_AUDIT_COUNT, p, &cnt) != CORE_OK || cnt.n != 1 ||
 	    (logs = cJSON_Parse(ROW(&rs, 0, 0))) == NULL)
 		return NULL;
 	env = req_own(r, cJSON_CreateObject());

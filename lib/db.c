@@ -17,6 +17,8 @@ static PGconn		*conn;		/* the worker's connection */
 static const char	*conn_url;	/* from the configuration */
 static int		 txn_depth;	/* db_begin nesting, reset per request */
 static struct timespec	 last_try;	/* last failed connect */
+static int		 plan_generic;	/* plan_cache_mode: 1 generic, 0 custom,
+					   -1 unknown (after a rollback) */
 
 static int
 db_prepare_all(void)
@@ -78,6 +80,7 @@ db_connect(void)
 		return 0;
 	}
 	last_try.tv_sec = 0;
+	plan_generic = 0;
 	return 1;
 }
 
@@ -137,6 +140,27 @@ db_classify(struct req *r, PGresult *res, struct rows *out)
 	return CORE_EDB;
 }
 
+static enum core_err	db_simple(struct req *, const char *);
+
+/*
+ * Switches the connection's plan_cache_mode when a statement wants the
+ * other one (stmt_plan_once() in lib/db_stmts.c); a request's statements are
+ * mostly of one kind, so this is rarely a round trip.
+ */
+static enum core_err
+db_plan_mode(struct req *r, int generic)
+{
+	enum core_err	 rc;
+
+	if (plan_generic == generic)
+		return CORE_OK;
+	rc = db_simple(r, generic ?
+	    "SET plan_cache_mode = force_generic_plan" :
+	    "SET plan_cache_mode = force_custom_plan");
+	plan_generic = rc == CORE_OK ? generic : -1;
+	return rc;
+}
+
 enum core_err
 db_run(struct req *r, enum stmt s, const char *const *params, struct rows *out)
 {
@@ -150,6 +174,9 @@ db_run(struct req *r, enum stmt s, const char *const *params, struct rows *out)
 	for (tries = 0; tries < 2; tries++) {
 		if (!db_connect())
 			return CORE_EDB;
+		if ((rc = db_plan_mode(r, stmt_plan_once(s))) != CORE_OK &&
+		    (PQstatus(conn) == CONNECTION_OK || txn_depth > 0))
+			return rc;
 		res = PQexecPrepared(conn, db_stmts[s].name,
 		    db_stmts[s].nparams, params, NULL, NULL, 0);
 		st = PQresultStatus(res);
@@ -224,6 +251,7 @@ db_rollback(struct req *r)
 	if (txn_depth == 0)
 		return;
 	txn_depth = 0;
+	plan_generic = -1;	/* a SET in the transaction is undone */
 	(void)db_simple(r, "ROLLBACK");
 }
 
@@ -303,6 +331,8 @@ db_stream(struct req *r, enum stmt s, const char *const *params,
 		return CORE_EINVAL;
 	if (!db_connect())
 		return CORE_EDB;
+	if ((rc = db_plan_mode(r, stmt_plan_once(s))) != CORE_OK)
+		return rc;
 	/* The app role's 5 s default suits requests, not a big export. */
 	if ((rc = db_simple(r, "BEGIN; SET LOCAL statement_timeout = '300s'"))
 	    != CORE_OK) {

@@ -26,6 +26,7 @@ enum stmt {
 	STMT_TK_LIST_STATUS_ASC,
 	STMT_TK_COUNT,
 	STMT_TK_COUNT_ALL,	/* the admin's total from the counters */
+	STMT_TK_COUNT_SEARCH,	/* a search's total, up to TK_SEARCH_CAP + 1 */
 	STMT_TK_GET,
 	STMT_TK_ITEM,
 	STMT_TK_LOCK,
@@ -92,6 +93,7 @@ enum stmt {
 	/* -- the audit log (lib/auditlog.c) -- */
 	STMT_AUDIT_LIST,
 	STMT_AUDIT_COUNT,
+	STMT_AUDIT_COUNT_ALL,	/* every row: the chain's length */
 	STMT_AUDIT_EXPORT,
 	STMT_AUDIT_CHAIN_WALK,
 	STMT_AUDIT_UNCHAINED,
@@ -103,6 +105,8 @@ struct stmt_def {
 	const char	*sql;	/* $1..$n placeholders */
 	int		 nparams;
 };
+
+int	stmt_plan_once(enum stmt);
 
 extern const struct stmt_def db_stmts[STMT__MAX];
 

@@ -87,6 +87,7 @@ const struct field_spec tk_filter_fields[TK_F__MAX] = {
 	/* TK_F_ORDER */	{ "order", VALID_LINE, 0, 8, 0, 0, 0 },
 	/* TK_F_PAGE */		{ "page", VALID_INT, 0, 9, 1, 100000000, 0 },
 	/* TK_F_LIMIT */	{ "limit", VALID_INT, 0, 4, 1, 100, 0 },
+	/* TK_F_AFTER */	{ "after", VALID_ID, 0, 20, 0, 0, 0 },
 };
 
 /* The index of s in names, def if s is NULL, -1 if it is none of them. */
@@ -123,6 +124,12 @@ tk_filter_read(struct req *r, struct field f[TK_F__MAX], struct tk_filter *t)
 	if (status != NULL && !tk_status_valid(status))
 		f[TK_F_STATUS].err =
 		    "must be Open, In Progress, Resolved or Closed";
+	if (field_value(&f[TK_F_AFTER]) != NULL && f[TK_F_AFTER].err == NULL) {
+		if (sort > TK_SORT_UPDATED)
+			f[TK_F_AFTER].err = "works with sort=created or updated";
+		else if (field_value(&f[TK_F_PAGE]) != NULL)
+			f[TK_F_AFTER].err = "takes the place of page: give one";
+	}
 	for (i = 0; i < TK_F__MAX; i++)
 		if (f[i].err != NULL)
 			return 0;
@@ -136,6 +143,7 @@ tk_filter_read(struct req *r, struct field f[TK_F__MAX], struct tk_filter *t)
 	t->asc = order == 1;
 	t->page = field_value(&f[TK_F_PAGE]) ? f[TK_F_PAGE].num : 1;
 	t->limit = field_value(&f[TK_F_LIMIT]) ? f[TK_F_LIMIT].num : 50;
+	t->after = field_value(&f[TK_F_AFTER]);
 	return 1;
 }
 
@@ -200,9 +208,10 @@ tk_db(enum core_err rc)
 }
 
 /*
- * The list's total.  An admin's list filtered at most by status and
- * priority is counted by the counters of sql/008 (exact: they change in
- * the same transactions as the tickets), anything else by the query.
+ * The list's total.  A search counts its matches up to TK_SEARCH_CAP + 1
+ * (past that, "more than"); an admin's list filtered at most by status
+ * and priority is counted by the counters of sql/008 (exact: they change
+ * in the same transactions as the tickets); anything else by the query.
  */
 static enum core_err
 tk_count(struct req *r, const struct tk_filter *f, const char **p,
@@ -210,20 +219,42 @@ tk_count(struct req *r, const struct tk_filter *f, const char **p,
 {
 	const char	*q[2] = { f->status, f->priority_id };
 
+	if (f->q != NULL)
+		return db_run(r, STMT_TK_COUNT_SEARCH, p, cnt);
 	if (r->user.role == ROLE_ADMIN && f->category_id == NULL &&
-	    f->assigned_to == NULL && f->q == NULL)
+	    f->assigned_to == NULL)
 		return db_run(r, STMT_TK_COUNT_ALL, q, cnt);
 	return db_run(r, STMT_TK_COUNT, p, cnt);
+}
+
+/*
+ * A full page in an order with a keyset names its last ticket: the next
+ * page is `after` it, as quick to read however deep it is.
+ */
+static void
+tk_next_after(cJSON *env, cJSON *list, const struct tk_filter *f)
+{
+	cJSON	*last, *id;
+
+	if (f->sort > TK_SORT_UPDATED ||
+	    cJSON_GetArraySize(list) != (int)f->limit)
+		return;
+	last = cJSON_GetArrayItem(list, cJSON_GetArraySize(list) - 1);
+	id = cJSON_GetObjectItemCaseSensitive(last, "id");
+	if (cJSON_IsString(id))
+		cJSON_AddStringToObject(env, "nextAfter", id->valuestring);
 }
 
 enum tk_result
 tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
 {
 	char		 uid[24], lim[24], off[24];
-	const char	*p[9];
+	const char	*p[10];
 	struct rows	 rs, cnt;
 	cJSON		*env, *list;
+	double		 total;
 	size_t		 i;
+	int		 capped;
 	enum stmt	 s;
 
 	p[0] = role_name(r->user.role);
@@ -237,6 +268,7 @@ tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
 	snprintf(off, sizeof(off), "%lld", (long long)((f->page - 1) * f->limit));
 	p[7] = lim;
 	p[8] = off;
+	p[9] = f->after;
 	s = (enum stmt)(STMT_TK_LIST_CREATED_DESC + 2 * (int)f->sort + !!f->asc);
 	if (db_run(r, s, p, &rs) != CORE_OK || tk_count(r, f, p, &cnt) !=
 	    CORE_OK || cnt.n != 1)
@@ -245,7 +277,12 @@ tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
 	list = cJSON_AddArrayToObject(env, "tickets");
 	for (i = 0; i < rs.n; i++)
 		cJSON_AddItemToArray(list, cJSON_Parse(ROW(&rs, i, 0)));
-	cJSON_AddNumberToObject(env, "total", strtod(ROW(&cnt, 0, 0), NULL));
+	total = strtod(ROW(&cnt, 0, 0), NULL);
+	capped = f->q != NULL && total > TK_SEARCH_CAP;
+	cJSON_AddNumberToObject(env, "total", capped ? TK_SEARCH_CAP : total);
+	if (capped)
+		cJSON_AddTrueToObject(env, "totalCapped");
+	tk_next_after(env, list, f);
 	cJSON_AddNumberToObject(env, "page", (double)f->page);
 	cJSON_AddNumberToObject(env, "limit", (double)f->limit);
 	*out = env;

@@ -31,6 +31,10 @@ enum tk_sort {
 	TK_SORT__MAX
 };
 
+/* A search counts its matches up to this many (then "more than"); the
+ * LIMIT of STMT_TK_COUNT_SEARCH is one more. */
+#define TK_SEARCH_CAP	500
+
 struct tk_filter {
 	const char	*status;	/* NULL = any */
 	const char	*priority_id;	/* decimal text or NULL */
@@ -41,6 +45,7 @@ struct tk_filter {
 	int		 asc;		/* 1 = ascending */
 	int64_t		 page;		/* >= 1 */
 	int64_t		 limit;		/* 1..100 */
+	const char	*after;		/* keyset: the previous page's last id */
 };
 
 struct tk_new {
@@ -66,7 +71,7 @@ struct tk_patch {
 
 /* The list's query parameters (API, exports), in tk_filter_fields order. */
 enum tk_fkey { TK_F_STATUS, TK_F_PRIO, TK_F_CAT, TK_F_ASSIGNED, TK_F_Q,
-    TK_F_SORT, TK_F_ORDER, TK_F_PAGE, TK_F_LIMIT, TK_F__MAX };
+    TK_F_SORT, TK_F_ORDER, TK_F_PAGE, TK_F_LIMIT, TK_F_AFTER, TK_F__MAX };
 
 extern const struct field_spec tk_filter_fields[TK_F__MAX];
 /*

@@ -98,7 +98,11 @@
 <?cs if:#List.total > 0 ?>
 <?cs set:pages = (#List.total + #List.limit - 1) / #List.limit ?>
 <?cs if:subcount(List.tickets) > 0 ?>
+<?cs if:List.totalCapped ?>
+<p class="list-summary">More than <?cs var:List.total ?> tickets match “<?cs var:Form.q ?>” · page <?cs var:List.page ?>. The first <?cs var:pages ?> pages are listed: add a word to narrow the search.</p>
+<?cs else ?>
 <p class="list-summary"><?cs var:List.total ?> ticket<?cs if:#List.total != 1 ?>s<?cs /if ?><?cs if:Form.q ?> matching “<?cs var:Form.q ?>”<?cs /if ?><?cs if:#pages > 1 ?> · page <?cs var:List.page ?> of <?cs var:pages ?><?cs /if ?></p>
+<?cs /if ?>
 <div class="table-wrap ticket-list" role="region" aria-label="Tickets" tabindex="0">
 <table class="ticket-table">
 <thead>

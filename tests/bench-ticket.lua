@@ -1,13 +1,15 @@
 -- wrk script for `make bench`: requests on random tickets.
 --   wrk ... -s tests/bench-ticket.lua URL -- METHOD PATH N [BODY]
--- PATH may hold "{id}", replaced by a ticket id drawn from 1..N for each
--- request; a BODY (JSON) is sent as is.
-local method, path, n, body
+-- PATH may hold "{id}", replaced by a ticket id drawn from 1..N (or LO..HI
+-- when N is "LO-HI") for each request; a BODY (JSON) is sent as is.
+local method, path, lo, n, body
 
 function init(args)
 	method = args[1] or "GET"
 	path = args[2] or "/api/tickets/{id}"
-	n = tonumber(args[3]) or 1
+	lo, n = string.match(args[3] or "", "^(%d+)-(%d+)$")
+	lo = tonumber(lo) or 1
+	n = tonumber(n) or tonumber(args[3]) or 1
 	body = args[4]
 	if body then
 		wrk.headers["Content-Type"] = "application/json"
@@ -16,6 +18,6 @@ function init(args)
 end
 
 function request()
-	local p = path:gsub("{id}", tostring(math.random(1, n)))
+	local p = path:gsub("{id}", tostring(math.random(lo, n)))
 	return wrk.format(method, p, nil, body)
 end

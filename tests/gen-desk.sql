@@ -23,8 +23,9 @@
 --
 -- Runs once: a database that already holds gen-*@example.com users is
 -- refused.  Constraints and foreign keys all apply; the audit hash chain's
--- trigger and the counters' (sql/008) are replaced by one pass of
--- audit_chain_extend() and ticket_counts_rebuild() at the end.  The
+-- trigger, the counters' (sql/008) and the search documents' (sql/009)
+-- are replaced by one pass of audit_chain_extend(), ticket_counts_rebuild()
+-- and ticket_search_rebuild() at the end.  The
 -- tickets table is write-locked while it runs (readers go on); the audit
 -- log is locked entirely.
 
@@ -60,6 +61,7 @@ SELECT pg_advisory_xact_lock(hashtext('ssts.gen-desk')) \g /dev/null
 ALTER TABLE tickets DISABLE TRIGGER tickets_count_insert_delete;
 ALTER TABLE tickets DISABLE TRIGGER tickets_count_update;
 ALTER TABLE ticket_assignments DISABLE TRIGGER assignments_count;
+ALTER TABLE ticket_comments DISABLE TRIGGER ticket_comments_search;
 DO $$
 BEGIN
 	IF EXISTS (SELECT 1 FROM users WHERE email LIKE 'gen-%@example.com') THEN
@@ -367,6 +369,9 @@ ALTER TABLE tickets ENABLE TRIGGER tickets_count_insert_delete;
 ALTER TABLE tickets ENABLE TRIGGER tickets_count_update;
 ALTER TABLE ticket_assignments ENABLE TRIGGER assignments_count;
 SELECT ticket_counts_rebuild() \g /dev/null
+\echo gen-desk: search documents
+ALTER TABLE ticket_comments ENABLE TRIGGER ticket_comments_search;
+SELECT ticket_search_rebuild() \g /dev/null
 
 COMMIT;
 

@@ -28,7 +28,8 @@ TICKETS = int(os.environ.get("SSTS_EXPLAIN_TICKETS", "100000"))
 GEN_SQL = os.path.join(stackmod.ROOT, "tests", "gen-desk.sql")
 PLANS_TXT = os.path.join(stackmod.OUT, "explain", "plans.txt")
 WATCHED = ("tickets", "ticket_comments")
-READ_STMTS = re.compile(r"^(tk_list_\w+|tk_count|tk_count_all|tk_get|tk_item|"
+READ_STMTS = re.compile(r"^(tk_list_\w+|tk_count|tk_count_all|tk_count_search|"
+                        r"tk_get|tk_item|"
                         r"stats_dashboard|stats_activity)$")
 
 REC_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \w+ \[\d+\] ")
@@ -356,11 +357,24 @@ def test_no_seq_scan_custom_plans(plans):
     assert bad == [], "\n" + "\n".join(bad)
 
 
-def test_generic_plans_are_never_used(desk100k):
+def plan_once_names():
+    """The statements lib/db_stmts.c's stmt_plan_once() lets keep a generic
+    plan, by prepared-statement name."""
+    src = open(os.path.join(stackmod.ROOT, "lib", "db_stmts.c")).read()
+    body = src[src.index("stmt_plan_once(enum stmt s)"):]
+    body = body[:body.index("return 1;")]
+    names = {}
+    for m in re.finditer(r"/\* (STMT_\w+)[ :*][^\n]*\n\t\{ \"(\w+)\"", src):
+        names[m.group(1)] = m.group(2)
+    return {names[c] for c in re.findall(r"case (STMT_\w+):", body)}
+
+
+def test_custom_plans_by_default(desk100k):
     """After five executions of a prepared statement PostgreSQL may keep a
     generic plan, and the generic plans of the list's optional filters
     scan tickets.  The application's role therefore forces custom plans
-    (sql/grants.sql; lib/db.c asks for it on each connection too)."""
+    (sql/grants.sql; lib/db.c asks for it on each connection too) and only
+    switches for the statements of stmt_plan_once()."""
     st = desk100k
     rows = st.psql("SELECT unnest(setconfig) FROM pg_db_role_setting"
                    " WHERE setrole = 'ssts_app'::regrole")
@@ -368,6 +382,22 @@ def test_generic_plans_are_never_used(desk100k):
     seen = st.psql("SELECT DISTINCT application_name FROM pg_stat_activity"
                    " WHERE usename = 'ssts_app'")
     assert seen, "no worker connection to check"
+
+
+def test_plan_once_statements_generic_plans_use_indexes(plans):
+    """The statements that keep one generic plan (the detail, a list item,
+    the session lookup) find their rows by key in every role: their
+    generic plans scan neither tickets nor comments."""
+    _, report = plans
+    once = plan_once_names()
+    assert {"tk_get", "tk_item", "session_auth"} <= once, once
+    checked = [r for r in report
+               if r["mode"] == "generic" and r["name"] in once]
+    assert {r["name"] for r in checked} >= {"tk_get"}, "detail not captured"
+    assert {r["role"] for r in checked} == {"admin", "agent", "client"}
+    bad = ["%s %s %s: %s" % (r["role"], r["name"], r["arg"], r["seq"])
+           for r in checked if r["seq"]]
+    assert bad == [], bad
 
 
 def test_summary_times(plans):
