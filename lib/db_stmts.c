@@ -118,16 +118,14 @@
 	" AND v.agent_id = $2::bigint))))"
 #define AFTER(col, op) "(t." col ", t.id) " op " " KEY_AFTER(col)
 /*
- * A page of the list: the ids are chosen first on plain columns, and
- * the JSON is built only for those rows (not for every skipped one).
- * after: the keyset condition, "false" for orderings without one.
+ * The ids of a page of the list, planned with the values; STMT_TK_ITEMS
+ * then builds the JSON of those rows only, with the one plan it keeps
+ * (planning those many sub-selects on every call cost more than running
+ * them).  after: the keyset condition, "false" for orderings without one.
  */
-#define TICKET_LIST(name, order, after) { name, "SELECT " TICKET_ITEM \
-	" FROM unnest(ARRAY(SELECT t.id FROM tickets t" TICKET_WHERE \
-	" AND ($10::bigint IS NULL OR " after ")" \
-	" ORDER BY " order " LIMIT $8 OFFSET $9)) WITH ORDINALITY" \
-	" AS page(pid, n) JOIN tickets t ON t.id = page.pid ORDER BY page.n", \
-	10 }
+#define TICKET_LIST(name, order, after) { name, "SELECT t.id::text" \
+	" FROM tickets t" TICKET_WHERE " AND ($10::bigint IS NULL OR " after ")" \
+	" ORDER BY " order " LIMIT $8 OFFSET $9", 10 }
 /* The failures of a throttled key after this attempt (a day resets). */
 #define THROTTLE_N "(CASE WHEN t.updated_at < now() - interval '1 day'" \
 	" THEN 1 ELSE t.failures + 1 END)"
@@ -254,6 +252,10 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  " FROM tickets t WHERE t.id = $1 AND " TICKET_VISIBLE("$2", "$3"), 3 },
 	/* STMT_TK_ITEM: one list item by id (visibility already checked) */
 	{ "tk_item", "SELECT " TICKET_ITEM " FROM tickets t WHERE t.id = $1", 1 },
+	/* STMT_TK_ITEMS: the items of ids $1 (an array), in its order */
+	{ "tk_items", "SELECT " TICKET_ITEM " FROM unnest($1::bigint[])"
+	  " WITH ORDINALITY AS page(pid, n) JOIN tickets t ON t.id = page.pid"
+	  " ORDER BY page.n", 1 },
 	/* STMT_TK_LOCK: the fields the rules need, row locked */
 	{ "tk_lock",
 	  "SELECT t.status, t.created_by::text, t.title, t.description,"
@@ -718,6 +720,7 @@ stmt_plan_once(enum stmt s)
 	case STMT_SESSION_TOUCH:
 	case STMT_TK_GET:
 	case STMT_TK_ITEM:
+	case STMT_TK_ITEMS:
 		return 1;
 	default:
 		return 0;

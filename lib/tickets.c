@@ -245,12 +245,41 @@ tk_next_after(cJSON *env, cJSON *list, const struct tk_filter *f)
 		cJSON_AddStringToObject(env, "nextAfter", id->valuestring);
 }
 
+/* The items of a page whose ids are the rows of ids, in that order. */
+static enum core_err
+tk_items(struct req *r, const struct rows *ids, struct rows *out)
+{
+	const char	*p[1];
+	char		*arr, *w;
+	size_t		 i, n, len = 3;
+
+	memset(out, 0, sizeof(*out));
+	if (ids->n == 0)
+		return CORE_OK;
+	for (i = 0; i < ids->n; i++)
+		len += strlen(ROW(ids, i, 0)) + 1;
+	if ((arr = w = arena_alloc(&r->arena, len)) == NULL)
+		return CORE_ENOMEM;
+	*w++ = '{';
+	for (i = 0; i < ids->n; i++) {
+		if (i > 0)
+			*w++ = ',';
+		n = strlen(ROW(ids, i, 0));
+		memcpy(w, ROW(ids, i, 0), n);
+		w += n;
+	}
+	*w++ = '}';
+	*w = '\0';
+	p[0] = arr;
+	return db_run(r, STMT_TK_ITEMS, p, out);
+}
+
 enum tk_result
 tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
 {
 	char		 uid[24], lim[24], off[24];
 	const char	*p[10];
-	struct rows	 rs, cnt;
+	struct rows	 ids, rs, cnt;
 	cJSON		*env, *list;
 	double		 total;
 	size_t		 i;
@@ -270,8 +299,9 @@ tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
 	p[8] = off;
 	p[9] = f->after;
 	s = (enum stmt)(STMT_TK_LIST_CREATED_DESC + 2 * (int)f->sort + !!f->asc);
-	if (db_run(r, s, p, &rs) != CORE_OK || tk_count(r, f, p, &cnt) !=
-	    CORE_OK || cnt.n != 1)
+	if (db_run(r, s, p, &ids) != CORE_OK || tk_count(r, f, p, &cnt) !=
+	    CORE_OK || cnt.n != 1 || tk_items(r, &ids, &rs) != CORE_OK ||
+	    rs.n != ids.n)
 		return TK_DB;
 	env = req_own(r, cJSON_CreateObject());
 	list = cJSON_AddArrayToObject(env, "tickets");

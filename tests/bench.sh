@@ -106,9 +106,9 @@ G=tickets row create /api/tickets "${A[@]}" "${T[@]}" -- POST /api/tickets 1 \
     '{"title":"Bench ticket","description":"Made by make bench."}'
 # comments go to the tickets the create row made: open, as a closed
 # ticket refuses them (409)
-m=$(psql -X -At -d "$(sql/pg.sh url owner)" -c "SELECT max(id) FROM tickets")
-[ "$m" -gt "$n" ] || { m=$n; n=0; }
-G=tickets row comment /api/tickets "${A[@]}" "${T[@]}" -- POST "/api/tickets/{id}/comments" "$((n + 1))-$m" \
+made=$(psql -X -At -d "$(sql/pg.sh url owner)" -c "SELECT coalesce(min(id), 1) || '-' ||
+    coalesce(max(id), $n) FROM tickets WHERE title = 'Bench ticket'")
+G=tickets row comment /api/tickets "${A[@]}" "${T[@]}" -- POST "/api/tickets/{id}/comments" "$made" \
     '{"message":"A comment from make bench."}'
 row login-ok /api/auth/login -s tests/bench-login-ok.lua
 row login-fail-401 /api/auth/login -s tests/bench-login.lua

@@ -29,7 +29,7 @@ GEN_SQL = os.path.join(stackmod.ROOT, "tests", "gen-desk.sql")
 PLANS_TXT = os.path.join(stackmod.OUT, "explain", "plans.txt")
 WATCHED = ("tickets", "ticket_comments")
 READ_STMTS = re.compile(r"^(tk_list_\w+|tk_count|tk_count_all|tk_count_search|"
-                        r"tk_get|tk_item|"
+                        r"tk_get|tk_item|tk_items|"
                         r"stats_dashboard|stats_activity)$")
 
 REC_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \w+ \[\d+\] ")
