@@ -10,6 +10,7 @@ Run: /usr/bin/python3 -m pytest -q tests/browser/test_tickets_journey.py
 import os
 import re
 import sys
+import time
 import uuid
 
 import pytest
@@ -53,9 +54,18 @@ def shot(d, name, full=True):
     d.set_window_size(size["width"], size["height"])
 
 
-def path_of(d, st):
-    assert d.current_url.startswith(st.base), d.current_url
-    return d.current_url[len(st.base):]
+def wait_path(d, st, pattern, timeout=10):
+    """The match of the current path against pattern, once it matches (a
+    click returns before the next page has loaded); None if it never
+    does within timeout seconds."""
+    end = time.time() + timeout
+    while True:
+        url = d.current_url
+        m = re.fullmatch(pattern, url[len(st.base):]) \
+            if url.startswith(st.base) else None
+        if m or time.time() > end:
+            return m
+        time.sleep(0.05)
 
 
 def hint(d):
@@ -73,13 +83,13 @@ def sign_in(d, st, user):
     d.find_element(By.ID, "password").send_keys(user["password"])
     d.find_element(By.CSS_SELECTOR,
                    'form[action="/login"] button[type="submit"]').click()
-    assert path_of(d, st) == "/dashboard", hint(d)
+    assert wait_path(d, st, "/dashboard"), hint(d)
 
 
 def sign_out(d, st):
     from selenium.webdriver.common.by import By
     d.find_element(By.CSS_SELECTOR, 'form[action="/logout"] button').click()
-    assert path_of(d, st) == "/login", hint(d)
+    assert wait_path(d, st, "/login"), hint(d)
 
 
 def flash(d, want=""):
@@ -134,7 +144,7 @@ def test_ticket_journey(stack, driver):
     assert "No tickets yet" in d.page_source
     shot(d, "01-client-empty-list")
     d.find_element(By.LINK_TEXT, "Create a ticket").click()
-    assert path_of(d, stack) == "/tickets/new"
+    assert wait_path(d, stack, "/tickets/new"), hint(d)
     d.find_element(By.ID, "title").send_keys(title)
     d.find_element(By.ID, "description").send_keys(
         "Export in Billing does nothing.\nSteps:\n1. Billing\n2. Export")
@@ -144,7 +154,7 @@ def test_ticket_journey(stack, driver):
     shot(d, "02-new-ticket-filled")
     d.find_element(By.CSS_SELECTOR, 'form[action="/tickets/new"] '
                    'button[type="submit"]').click()
-    m = re.fullmatch(r"/tickets/(\d+)", path_of(d, stack))
+    m = wait_path(d, stack, r"/tickets/(\d+)")
     assert m, hint(d)
     tid = m.group(1)
     assert "Your ticket has been created" in flash(d, "Your ticket has been created")
@@ -163,7 +173,7 @@ def test_ticket_journey(stack, driver):
     sign_in(d, stack, admin)
     d.get(stack.url("/tickets"))
     d.find_element(By.LINK_TEXT, title).click()
-    assert path_of(d, stack) == "/tickets/" + tid
+    assert wait_path(d, stack, "/tickets/" + tid), hint(d)
     Select(d.find_element(By.ID, "agent_id")).select_by_value(agent["id"])
     d.find_element(By.ID, "note").send_keys("Alex, billing is yours.")
     shot(d, "04-admin-assigning")
@@ -177,6 +187,7 @@ def test_ticket_journey(stack, driver):
     sign_in(d, stack, agent)
     d.get(stack.url("/tickets"))
     d.find_element(By.LINK_TEXT, title).click()
+    assert wait_path(d, stack, "/tickets/" + tid), hint(d)
     assert offered(d) == ["In Progress"]
     status_button(d, "In Progress").click()
     assert "status has been updated" in flash(d, "status has been updated"), hint(d)
@@ -194,6 +205,7 @@ def test_ticket_journey(stack, driver):
     assert "Internal note" in notes[0].text
     shot(d, "06-agent-replied")
     status_button(d, "Resolved").click()
+    assert "status has been updated" in flash(d, "status has been updated"), hint(d)
     assert status_badge(d) == "Resolved", hint(d)
     shot(d, "07-agent-resolved")
     sign_out(d, stack)
@@ -206,8 +218,8 @@ def test_ticket_journey(stack, driver):
     assert d.find_elements(By.CSS_SELECTOR, ".post-internal") == []
     assert offered(d) == ["Closed", "In Progress"]
     status_button(d, "Closed").click()
+    assert "status has been updated" in flash(d, "status has been updated"), hint(d)
     assert status_badge(d) == "Closed", hint(d)
-    assert "status has been updated" in flash(d, "status has been updated")
     assert d.find_elements(By.ID, "form-reply") == []
     assert d.find_elements(By.ID, "form-status") == []
     shot(d, "08-client-closed")

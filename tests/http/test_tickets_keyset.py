@@ -126,8 +126,9 @@ def many(stack):
                " created_by) SELECT 'Bulk ' || g, 'About %s number ' || g, %d"
                " FROM generate_series(1, %d) g RETURNING *)"
                " INSERT INTO audit_logs (entity_type, entity_id, action,"
-               " performed_by, payload) SELECT 'ticket', t.id, 'created',"
-               " t.created_by, jsonb_build_object('title', t.title,"
+               " performed_by, ip_address, user_agent, payload)"
+               " SELECT 'ticket', t.id, 'created', t.created_by,"
+               " '127.0.0.1', 'tests', jsonb_build_object('title', t.title,"
                " 'status', t.status) FROM t"
                % (common, int(C.user["id"]), CAP + 20))
     for i in range(3):
