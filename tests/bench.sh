@@ -3,13 +3,16 @@
 # stack on a generated desk of BENCH_TICKETS tickets (default 100000; made
 # once by tests/gen-desk.sql and kept in tests/out/bench-<N> for the next
 # run; 0 = an empty desk), then runs wrk through nginx and TLS (2 threads,
-# 32 connections, BENCH_SECONDS each) against a static file (the machine's
-# ceiling) and the application's routes, and prints one table: req/s, p50,
+# 32 connections, BENCH_SECONDS each after BENCH_WARMUP unrecorded) against
+# a static file (the machine's ceiling) and the application's routes, and
+# prints one table: req/s, p50,
 # p99, non-2xx/3xx responses, the ratio to the static file, and the
 # resident memory of the route group that served the row.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${BENCH_SECONDS:-10}
+warm=${BENCH_WARMUP:-2}
+[[ $warm =~ ^[0-9]{1,3}$ ]] || { echo "BENCH_WARMUP must be a number of seconds" >&2; exit 2; }
 tickets=${BENCH_TICKETS:-100000}
 [[ $tickets =~ ^[0-9]{1,8}$ ]] || { echo "BENCH_TICKETS must be a number" >&2; exit 2; }
 out=$PWD/tests/out/bench-$tickets
@@ -62,6 +65,9 @@ row() {	# [G=<route group>] row <name> <path> [wrk args...]
 	while [ $# -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
 	[ $# -eq 0 ] || extra=("$@")
 	log=$out/wrk-$name.txt
+	# a short unrecorded run first: the figures are of a warm cache
+	[ "$warm" -eq 0 ] || wrk -t2 -c32 -d"${warm}s" "${opts[@]}" "$B$path" "${extra[@]}" \
+	    >/dev/null 2>&1 || true
 	wrk -t2 -c32 -d"${secs}s" --latency "${opts[@]}" "$B$path" "${extra[@]}" >"$log" 2>&1
 	sleep 1	# let queued requests finish before reading memory
 	/usr/bin/python3 - "$name" "$log" "$(rss_kb "${G:-auth}")" "${static_rps:-}" <<'PY'
