@@ -27,6 +27,7 @@ import pytest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
 import stack as stackmod  # noqa: E402
+from test_admin_journey import hint, wait_path  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = os.path.join(stackmod.OUT, "screenshots")
@@ -77,27 +78,6 @@ def shot(d, name, element=None):
     d.set_window_size(size["width"], min(max(h + 40, 600), 4000))
     d.save_screenshot(path)
     d.set_window_size(size["width"], size["height"])
-
-
-def hint(d):
-    """The error code, flash and alerts of the current page, for messages."""
-    from selenium.webdriver.common.by import By
-    bits = [e.text for e in d.find_elements(
-        By.CSS_SELECTOR, ".error-code, .flash, .alert, .field-error")]
-    return "%s: %s" % (d.current_url, " | ".join(bits))
-
-
-def wait_path(d, st, pattern, timeout=10):
-    """Waits for the current path (and fragment) to match pattern."""
-    end = time.time() + timeout
-    while True:
-        url = d.current_url
-        m = re.fullmatch(pattern, url[len(st.base):]) \
-            if url.startswith(st.base) else None
-        if m or time.time() > end:
-            assert m, (pattern, hint(d))
-            return m
-        time.sleep(0.1)
 
 
 def fits_a_phone(d, name):

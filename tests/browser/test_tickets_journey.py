@@ -8,9 +8,7 @@ tests/out/screenshots/tickets-*.png.  Skipped (not failed) without
 Run: /usr/bin/python3 -m pytest -q tests/browser/test_tickets_journey.py
 """
 import os
-import re
 import sys
-import time
 import uuid
 
 import pytest
@@ -19,6 +17,7 @@ import requests
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
 import stack as stackmod  # noqa: E402
+from test_admin_journey import wait_path  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = os.path.join(stackmod.OUT, "screenshots")
@@ -52,20 +51,6 @@ def shot(d, name, full=True):
         d.set_window_size(size["width"], min(max(h + 40, 600), 4000))
     d.save_screenshot(os.path.join(SHOTS, "tickets-%s.png" % name))
     d.set_window_size(size["width"], size["height"])
-
-
-def wait_path(d, st, pattern, timeout=10):
-    """The match of the current path against pattern, once it matches (a
-    click returns before the next page has loaded); None if it never
-    does within timeout seconds."""
-    end = time.time() + timeout
-    while True:
-        url = d.current_url
-        m = re.fullmatch(pattern, url[len(st.base):]) \
-            if url.startswith(st.base) else None
-        if m or time.time() > end:
-            return m
-        time.sleep(0.05)
 
 
 def hint(d):
