@@ -59,6 +59,7 @@ LIBOBJS	 = \
 	stats.o \
 	throttle.o \
 	tickets.o \
+	tkitem.o \
 	tmpl.o \
 	totp.o \
 	users.o \

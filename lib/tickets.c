@@ -245,33 +245,43 @@ tk_next_after(cJSON *env, cJSON *list, const struct tk_filter *f)
 		cJSON_AddStringToObject(env, "nextAfter", id->valuestring);
 }
 
-/* The items of a page whose ids are the rows of ids, in that order. */
+/*
+ * Appends to list the items of the n tickets ids (decimal text), in that
+ * order; every one must exist (the caller chose them in this transaction
+ * or checked their visibility).
+ */
 static enum core_err
-tk_items(struct req *r, const struct rows *ids, struct rows *out)
+tk_items(struct req *r, const char *const *ids, size_t n, cJSON *list)
 {
 	const char	*p[1];
 	char		*arr, *w;
-	size_t		 i, n, len = 3;
+	size_t		 i, len = 3;
+	struct rows	 rs;
+	enum core_err	 rc;
 
-	memset(out, 0, sizeof(*out));
-	if (ids->n == 0)
+	if (n == 0)
 		return CORE_OK;
-	for (i = 0; i < ids->n; i++)
-		len += strlen(ROW(ids, i, 0)) + 1;
+	for (i = 0; i < n; i++)
+		len += strlen(ids[i]) + 1;
 	if ((arr = w = arena_alloc(&r->arena, len)) == NULL)
 		return CORE_ENOMEM;
 	*w++ = '{';
-	for (i = 0; i < ids->n; i++) {
+	for (i = 0; i < n; i++) {
 		if (i > 0)
 			*w++ = ',';
-		n = strlen(ROW(ids, i, 0));
-		memcpy(w, ROW(ids, i, 0), n);
-		w += n;
+		memcpy(w, ids[i], strlen(ids[i]));
+		w += strlen(ids[i]);
 	}
 	*w++ = '}';
 	*w = '\0';
 	p[0] = arr;
-	return db_run(r, STMT_TK_ITEMS, p, out);
+	if ((rc = db_run(r, STMT_TK_ITEMS, p, &rs)) != CORE_OK)
+		return rc;
+	if (rs.n != n || rs.ncol != TKI__MAX)
+		return CORE_EDB;
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(list, tk_item_json(&ROW(&rs, i, 0)));
+	return CORE_OK;
 }
 
 enum tk_result
@@ -279,10 +289,9 @@ tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
 {
 	char		 uid[24], lim[24], off[24];
 	const char	*p[10];
-	struct rows	 ids, rs, cnt;
+	struct rows	 ids, cnt;
 	cJSON		*env, *list;
 	double		 total;
-	size_t		 i;
 	int		 capped;
 	enum stmt	 s;
 
@@ -300,13 +309,12 @@ tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
 	p[9] = f->after;
 	s = (enum stmt)(STMT_TK_LIST_CREATED_DESC + 2 * (int)f->sort + !!f->asc);
 	if (db_run(r, s, p, &ids) != CORE_OK || tk_count(r, f, p, &cnt) !=
-	    CORE_OK || cnt.n != 1 || tk_items(r, &ids, &rs) != CORE_OK ||
-	    rs.n != ids.n)
+	    CORE_OK || cnt.n != 1)
 		return TK_DB;
 	env = req_own(r, cJSON_CreateObject());
 	list = cJSON_AddArrayToObject(env, "tickets");
-	for (i = 0; i < rs.n; i++)
-		cJSON_AddItemToArray(list, cJSON_Parse(ROW(&rs, i, 0)));
+	if (tk_items(r, ids.cell, ids.n, list) != CORE_OK)
+		return TK_DB;
 	total = strtod(ROW(&cnt, 0, 0), NULL);
 	capped = f->q != NULL && total > TK_SEARCH_CAP;
 	cJSON_AddNumberToObject(env, "total", capped ? TK_SEARCH_CAP : total);
@@ -364,12 +372,12 @@ tk_history(struct req *r, int64_t id, int64_t limit, cJSON **out)
 static enum tk_result
 tk_item(struct req *r, const char *tid, cJSON **out)
 {
-	const char	*p[1] = { tid };
-	struct rows	 rs;
+	cJSON	*list;
 
-	if (db_run(r, STMT_TK_ITEM, p, &rs) != CORE_OK || rs.n != 1)
+	list = req_own(r, cJSON_CreateArray());
+	if (list == NULL || tk_items(r, &tid, 1, list) != CORE_OK)
 		return TK_DB;
-	*out = own_json(r, ROW(&rs, 0, 0));
+	*out = req_own(r, cJSON_DetachItemFromArray(list, 0));
 	return *out ? TK_OK : TK_DB;
 }
 

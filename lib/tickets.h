@@ -89,6 +89,20 @@ int		 tk_status_valid(const char *);
 const char	*tk_result_message(enum tk_result);
 int		 tk_result_status(enum tk_result);	/* HTTP status */
 
+/* The columns of STMT_TK_ITEMS, in order. */
+enum tk_item_col {
+	TKI_ID, TKI_TITLE, TKI_DESC, TKI_STATUS, TKI_CREATED_BY,
+	TKI_CATEGORY_ID, TKI_PRIORITY_ID, TKI_CREATED_AT, TKI_UPDATED_AT,
+	TKI_U_ID, TKI_U_NAME, TKI_U_EMAIL,		/* the creator */
+	TKI_P_ID, TKI_P_NAME, TKI_P_RANK,		/* the priority */
+	TKI_C_ID, TKI_C_NAME,				/* the category */
+	TKI_A_ID, TKI_A_AGENT, TKI_A_BY, TKI_A_NOTE, TKI_A_AT,	/* assignment */
+	TKI_G_ID, TKI_G_NAME, TKI_G_EMAIL,		/* its agent */
+	TKI__MAX
+};
+/* A list item from one row of STMT_TK_ITEMS (lib/tkitem.c); caller frees. */
+cJSON		*tk_item_json(const char *const *cells);
+
 /* {"tickets":[...],"total":N,"page":P,"limit":L} for the caller. */
 enum tk_result	 tk_list(struct req *, const struct tk_filter *, cJSON **out);
 /* The detail object (comments, attachments, assignments). */

@@ -23,9 +23,10 @@
 --
 -- Runs once: a database that already holds gen-*@example.com users is
 -- refused.  Constraints and foreign keys all apply; the audit hash chain's
--- trigger, the counters' (sql/008) and the search documents' (sql/009)
--- are replaced by one pass of audit_chain_extend(), ticket_counts_rebuild()
--- and ticket_search_rebuild() at the end.  The
+-- trigger, the counters' (sql/008, sql/010) and the search documents'
+-- (sql/009) are replaced by one pass of audit_chain_extend(),
+-- ticket_counts_rebuild(), ticket_days_rebuild() and
+-- ticket_search_rebuild() at the end.  The
 -- tickets table is write-locked while it runs (readers go on); the audit
 -- log is locked entirely.
 
@@ -60,6 +61,8 @@ SELECT pg_advisory_xact_lock(hashtext('ssts.gen-desk')) \g /dev/null
 -- The counters (sql/008) are counted once at the end, not row by row.
 ALTER TABLE tickets DISABLE TRIGGER tickets_count_insert_delete;
 ALTER TABLE tickets DISABLE TRIGGER tickets_count_update;
+ALTER TABLE tickets DISABLE TRIGGER tickets_days_insert_delete;
+ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_days;
 ALTER TABLE ticket_assignments DISABLE TRIGGER assignments_count;
 ALTER TABLE ticket_comments DISABLE TRIGGER ticket_comments_search;
 DO $$
@@ -368,7 +371,10 @@ SELECT audit_chain_extend() AS linked \gset
 ALTER TABLE tickets ENABLE TRIGGER tickets_count_insert_delete;
 ALTER TABLE tickets ENABLE TRIGGER tickets_count_update;
 ALTER TABLE ticket_assignments ENABLE TRIGGER assignments_count;
+ALTER TABLE tickets ENABLE TRIGGER tickets_days_insert_delete;
+ALTER TABLE audit_logs ENABLE TRIGGER audit_logs_days;
 SELECT ticket_counts_rebuild() \g /dev/null
+SELECT ticket_days_rebuild() \g /dev/null
 \echo gen-desk: search documents
 ALTER TABLE ticket_comments ENABLE TRIGGER ticket_comments_search;
 SELECT ticket_search_rebuild() \g /dev/null

@@ -10,8 +10,8 @@ from tickets_fixtures import *  # noqa: F401,F403
 from tickets_fixtures import (ASSIGNMENT_KEYS, BAD_AGENT, CLOSED,
                               COMMENT_KEYS, DETAIL_KEYS, ISO_RE, PERSON_KEYS,
                               TICKET_KEYS, assert_error, assert_json,
-                              assert_validation, audit_rows, desk, make_user,
-                              new_ticket, set_status, word)
+                              assert_validation, assign, audit_rows, desk,
+                              make_user, new_ticket, set_status, word)
 
 
 def is_id(v):
@@ -304,6 +304,43 @@ def test_list_item_shape(desk):
             assert mine[0]["ticket_assignments"][0]["agent_id"] == desk.G1.id
             assert mine[0]["category"] == {"id": 1, "name": "General"}
 
+
+
+def as_list_item(detail):
+    """What the list shows of a detail object: no comments, attachments
+    or category description, and assignments without their assigner."""
+    item = {k: v for k, v in detail.items()
+            if k not in ("ticket_comments", "attachments")}
+    if item["category"] is not None:
+        item["category"] = {k: item["category"][k] for k in ("id", "name")}
+    item["ticket_assignments"] = [
+        {k: v for k, v in a.items() if k != "assigner"}
+        for a in item["ticket_assignments"]]
+    return item
+
+
+def test_list_item_equals_detail(desk):
+    """The list builds its items in C from plain columns and the detail
+    in SQL: for tickets with and without a category, priority, assignment
+    and note, with quotes, markup and new lines, every list item (and the
+    answer to create) equals the detail, field for field and in order."""
+    made = [new_ticket(desk.A, title='Quote " <b>tag</b> & \\ ' + word(),
+                       description="Line 1\nLine 2\t\u00e9\u2603"),
+            new_ticket(desk.A, category_id=3, priority_id=1),
+            new_ticket(desk.B, category_id=None, priority_id=4)]
+    assign(desk.D, made[1]["id"], desk.G1.id, note='note "quoted"\n')
+    assign(desk.D, made[2]["id"], desk.D.id)
+    mine = {t["id"] for t in made}
+    j = lst(desk.D, limit=100)
+    items = [t for t in j["tickets"] if t["id"] in mine]
+    assert len(items) == 3
+    for item in items:
+        detail = desk.D.get("/api/tickets/%s" % item["id"]).json()
+        assert list(item) == list(as_list_item(detail))
+        assert item == as_list_item(detail), item["id"]
+    fresh = as_list_item(desk.D.get("/api/tickets/%s"
+                                    % made[0]["id"]).json())
+    assert made[0] == fresh, "create answers the list item"
 
 def test_list_agent_sees_only_assigned(desk, stack):
     """Agents see the tickets assigned to them (and, as the lead's

@@ -118,6 +118,25 @@ def test_counters_equal_the_tables(stack):
                               "tickets")) >= 3
 
 
+def test_day_counters_equal_the_tables(stack):
+    """The dashboard's days (sql/010, kept by commit-time triggers) equal
+    counting tickets by the UTC day they were opened and audited moves to
+    Resolved by the day they were made, after all the tickets tests."""
+    bad = stack.psql(
+        "SELECT coalesce(d.day, x.day), d.opened, d.resolved, x.o, x.r"
+        " FROM ticket_days d FULL JOIN (SELECT day, sum(o) AS o, sum(r)"
+        " AS r FROM (SELECT (created_at AT TIME ZONE 'UTC')::date, 1, 0"
+        " FROM tickets UNION ALL SELECT (created_at AT TIME ZONE 'UTC')"
+        "::date, 0, 1 FROM audit_logs WHERE entity_type = 'ticket' AND"
+        " action = 'updated' AND payload #>> '{changes,status,to}' ="
+        " 'Resolved') u(day, o, r) GROUP BY day) x ON x.day = d.day"
+        " WHERE coalesce(d.opened, 0) IS DISTINCT FROM coalesce(x.o, 0)"
+        " OR coalesce(d.resolved, 0) IS DISTINCT FROM coalesce(x.r, 0)")
+    assert bad == [], "days off (day, opened, resolved, counted): %s" \
+        % bad[:20]
+    assert int(stack.psql_one("SELECT coalesce(sum(resolved), 0) FROM"
+                              " ticket_days")) > 0, "no resolution seen"
+
 def test_admin_list_totals_equal_counts(stack, desk):
     """The admin's list total comes from those counters when only status
     and priority filter it: equal to counting the table, for each."""

@@ -2,7 +2,8 @@
  * SSTS - unit tests for the list's query reader, tk_filter_read() of
  * lib/tickets.c: defaults, sort and order names, the keyset (`after`:
  * only with an ordering that has one, never with page), bounds and
- * repeated parameters.
+ * repeated parameters.  And tk_item_json() of lib/tkitem.c: a list item
+ * from STMT_TK_ITEMS's columns, in the original's shape, nulls included.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -127,6 +129,81 @@ test_bounds(void **state)
 	assert_non_null(f[TK_F_PAGE].err);
 }
 
+/* The JSON text of the item made from cells. */
+static char *
+item_text(const char *const *cells)
+{
+	cJSON	*o;
+	char	*s;
+
+	assert_non_null(o = tk_item_json(cells));
+	s = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	assert_non_null(s);
+	return s;
+}
+
+static void
+test_item_full(void **state)
+{
+	const char	*c[TKI__MAX] = {
+		"12", "Printer \"jam\"", "Line 1\nline 2", "In Progress", "3",
+		"2", "4", "2026-11-24T10:11:12.345Z", "2026-11-25T00:00:00.000Z",
+		"3", "Client <A>", "a@example.com", "4", "Urgent", "1",
+		"2", "Hardware", "7", "5", "1", NULL, "2026-11-24T11:00:00.000Z",
+		"5", "Agent G", "g@example.com" };
+	char		*s;
+
+	(void)state;
+	s = item_text(c);
+	assert_string_equal(s, "{\"id\":\"12\",\"title\":\"Printer \\\"jam\\\"\","
+	    "\"description\":\"Line 1\\nline 2\",\"status\":\"In Progress\","
+	    "\"created_by\":\"3\",\"category_id\":2,\"priority_id\":4,"
+	    "\"created_at\":\"2026-11-24T10:11:12.345Z\","
+	    "\"updated_at\":\"2026-11-25T00:00:00.000Z\","
+	    "\"creator\":{\"id\":\"3\",\"name\":\"Client <A>\","
+	    "\"email\":\"a@example.com\"},"
+	    "\"priority\":{\"id\":4,\"name\":\"Urgent\",\"rank\":1},"
+	    "\"category\":{\"id\":2,\"name\":\"Hardware\"},"
+	    "\"ticket_assignments\":[{\"id\":\"7\",\"ticket_id\":\"12\","
+	    "\"agent_id\":\"5\",\"assigned_by\":\"1\",\"note\":null,"
+	    "\"assigned_at\":\"2026-11-24T11:00:00.000Z\","
+	    "\"agent\":{\"id\":\"5\",\"name\":\"Agent G\","
+	    "\"email\":\"g@example.com\"}}]}");
+	free(s);
+}
+
+/* No category, priority or assignment; an assignment whose agent and
+ * assigner are gone (ON DELETE SET NULL). */
+static void
+test_item_nulls(void **state)
+{
+	const char	*c[TKI__MAX] = {
+		"9", "T", "D", "Open", "3", NULL, NULL,
+		"2026-11-24T10:11:12.345Z", "2026-11-24T10:11:12.345Z",
+		"3", "C", "c@example.com" };
+	char		*s;
+
+	(void)state;
+	s = item_text(c);
+	assert_string_equal(s, "{\"id\":\"9\",\"title\":\"T\",\"description\":\"D\","
+	    "\"status\":\"Open\",\"created_by\":\"3\",\"category_id\":null,"
+	    "\"priority_id\":null,\"created_at\":\"2026-11-24T10:11:12.345Z\","
+	    "\"updated_at\":\"2026-11-24T10:11:12.345Z\","
+	    "\"creator\":{\"id\":\"3\",\"name\":\"C\",\"email\":\"c@example.com\"},"
+	    "\"priority\":null,\"category\":null,\"ticket_assignments\":[]}");
+	free(s);
+	c[TKI_A_ID] = "8";
+	c[TKI_A_AT] = "2026-11-24T11:00:00.000Z";
+	c[TKI_A_NOTE] = "n";
+	s = item_text(c);
+	assert_non_null(strstr(s, "\"ticket_assignments\":[{\"id\":\"8\","
+	    "\"ticket_id\":\"9\",\"agent_id\":null,\"assigned_by\":null,"
+	    "\"note\":\"n\",\"assigned_at\":\"2026-11-24T11:00:00.000Z\","
+	    "\"agent\":null}]}"));
+	free(s);
+}
+
 int
 main(void)
 {
@@ -139,6 +216,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_after_refused, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
+		cmocka_unit_test(test_item_full),
+		cmocka_unit_test(test_item_nulls),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
