@@ -541,7 +541,9 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	".created_by = $2::bigint) OR ($1 = 'agent' AND " t ".id = ANY" \
 	" (ARRAY(SELECT a_.ticket_id FROM ticket_assignments a_" \
 	" WHERE a_.agent_id = $2::bigint))))"
-#define STATS_COUNT(cond) "count(*) FILTER (WHERE " cond ")"
+/* Accounts matching cond, from the counters of sql/011 (user_counts u). */
+#define STATS_PEOPLE(cond) "coalesce(sum(u.n) FILTER (WHERE " cond \
+	"), 0)::bigint"
 /*
  * Tickets in scope by one column (status or priority_id, 0 = none):
  * admins read the counters of sql/008, the others count their tickets
@@ -573,9 +575,9 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  STATS_SUM("'Resolved'") " AS res, "
 	  STATS_SUM("'Closed'") " AS closed FROM k)"
 	  " SELECT json_build_object('users', CASE WHEN $1 = 'admin' THEN"
-	  " (SELECT json_build_object('total', count(*), 'clients', "
-	  STATS_COUNT("u.role = 'client'") ", 'agents', "
-	  STATS_COUNT("u.role = 'agent'") ") FROM users u) END,"
+	  " (SELECT json_build_object('total', " STATS_PEOPLE("true")
+	  ", 'clients', " STATS_PEOPLE("u.role = 'client'") ", 'agents', "
+	  STATS_PEOPLE("u.role = 'agent'") ") FROM user_counts u) END,"
 	  " 'totals', json_build_object('total', c.total, 'open', c.open,"
 	  " 'inProgress', c.prog, 'resolved', c.res, 'closed', c.closed,"
 	  " 'unassigned', CASE WHEN $1 = 'admin' THEN c.total -"
@@ -634,10 +636,11 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  " SELECT NULL, NULL, NULL) q LEFT JOIN p"
 	  " ON p.id IS NOT DISTINCT FROM q.id),"
 	  " 'people', CASE WHEN $1 = 'admin' THEN (SELECT json_build_object("
-	  "'clients', " STATS_COUNT("u.role = 'client'") ", 'agents', "
-	  STATS_COUNT("u.role = 'agent'") ", 'admins', "
-	  STATS_COUNT("u.role = 'admin'") ", 'deactivated', "
-	  STATS_COUNT("NOT u.is_active") ") FROM users u) END)::text", 2 },
+	  "'clients', " STATS_PEOPLE("u.role = 'client'") ", 'agents', "
+	  STATS_PEOPLE("u.role = 'agent'") ", 'admins', "
+	  STATS_PEOPLE("u.role = 'admin'") ", 'deactivated', "
+	  STATS_PEOPLE("NOT u.is_active") ") FROM user_counts u) END)::text",
+	  2 },
 	/* STMT_STATS_TRENDS: tickets created in the last $1 days, by UTC day */
 	{ "stats_trends",
 	  "SELECT coalesce(json_agg(json_build_object('date', d.day, 'count',"

@@ -23,10 +23,10 @@
 --
 -- Runs once: a database that already holds gen-*@example.com users is
 -- refused.  Constraints and foreign keys all apply; the audit hash chain's
--- trigger, the counters' (sql/008, sql/010) and the search documents'
+-- trigger, the counters' (sql/008, 010, 011) and the search documents'
 -- (sql/009) are replaced by one pass of audit_chain_extend(),
--- ticket_counts_rebuild(), ticket_days_rebuild() and
--- ticket_search_rebuild() at the end.  The
+-- ticket_counts_rebuild(), ticket_days_rebuild(), user_counts_rebuild()
+-- and ticket_search_rebuild() at the end.  The
 -- tickets table is write-locked while it runs (readers go on); the audit
 -- log is locked entirely.
 
@@ -62,6 +62,7 @@ SELECT pg_advisory_xact_lock(hashtext('ssts.gen-desk')) \g /dev/null
 ALTER TABLE tickets DISABLE TRIGGER tickets_count_insert_delete;
 ALTER TABLE tickets DISABLE TRIGGER tickets_count_update;
 ALTER TABLE tickets DISABLE TRIGGER tickets_days_insert_delete;
+ALTER TABLE users DISABLE TRIGGER users_count_insert_delete;
 ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_days;
 ALTER TABLE ticket_assignments DISABLE TRIGGER assignments_count;
 ALTER TABLE ticket_comments DISABLE TRIGGER ticket_comments_search;
@@ -375,6 +376,8 @@ ALTER TABLE tickets ENABLE TRIGGER tickets_days_insert_delete;
 ALTER TABLE audit_logs ENABLE TRIGGER audit_logs_days;
 SELECT ticket_counts_rebuild() \g /dev/null
 SELECT ticket_days_rebuild() \g /dev/null
+ALTER TABLE users ENABLE TRIGGER users_count_insert_delete;
+SELECT user_counts_rebuild() \g /dev/null
 \echo gen-desk: search documents
 ALTER TABLE ticket_comments ENABLE TRIGGER ticket_comments_search;
 SELECT ticket_search_rebuild() \g /dev/null

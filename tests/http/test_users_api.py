@@ -1262,3 +1262,18 @@ def test_non_admin_cannot_set_another_password(stack, people):
                          403, FORBIDDEN)
         assert row(stack, t.id) == before
         assert login(stack, t.user["email"], PASSWORD).status_code == 200
+
+
+def test_zz_people_counters_equal_the_table(stack):
+    """The dashboard's people (sql/011, kept by commit-time triggers)
+    equal counting the accounts by role and state after this file's
+    registrations, role changes, deactivations and reactivations."""
+    bad = stack.psql(
+        "SELECT coalesce(c.role, u.role), coalesce(c.is_active, u.is_active),"
+        " c.n, u.n FROM user_counts c FULL JOIN (SELECT role, is_active,"
+        " count(*) AS n FROM users GROUP BY 1, 2) u ON u.role = c.role AND"
+        " u.is_active = c.is_active WHERE c.n IS DISTINCT FROM"
+        " coalesce(u.n, 0)")
+    assert bad == [], "counters off (role, active, counter, count): %s" % bad
+    assert int(stack.psql_one("SELECT count(*) FROM users WHERE NOT"
+                              " is_active")) > 0, "no deactivation seen"
