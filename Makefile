@@ -42,6 +42,7 @@ LIBOBJS	 = \
 	fields.o \
 	form.o \
 	gate.o \
+	idem.o \
 	health.o \
 	jsonbody.o \
 	jwt.o \

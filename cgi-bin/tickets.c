@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ssts.h"
+#include "idem.h"
 #include "tickets.h"
 
 enum tkey { T_TITLE, T_DESC, T_CAT, T_PRIO, T_STATUS, T__MAX };
@@ -103,6 +104,8 @@ api_create(struct req *r)
 	cJSON		*out;
 	enum tk_result	 rc;
 
+	if (idem_replayed(r))
+		return;
 	if (req_fields(r, create_fields, T__MAX, f) > 0) {
 		resp_validation(r, create_fields, T__MAX, f);
 		return;
@@ -110,6 +113,8 @@ api_create(struct req *r)
 	rc = tk_create(r, &(struct tk_new){ f[T_TITLE].str, f[T_DESC].str,
 	    field_value(&f[T_CAT]), field_value(&f[T_PRIO]), NULL, NULL }, &out,
 	    &bad);
+	if (rc == TK_REPLAY && idem_replayed(r))
+		return;
 	if (rc != TK_OK)
 		fail(r, rc, bad);
 	else
@@ -208,12 +213,16 @@ api_comment(struct req *r)
 	cJSON		*out;
 	enum tk_result	 rc;
 
+	if (idem_replayed(r))
+		return;
 	if (req_fields(r, comment_fields, 2, f) > 0) {
 		resp_validation(r, comment_fields, 2, f);
 		return;
 	}
 	rc = tk_comment(r, r->params[0], f[0].str, f[1].valid && f[1].num,
 	    &out);
+	if (rc == TK_REPLAY && idem_replayed(r))
+		return;
 	if (rc != TK_OK)
 		fail(r, rc, NULL);
 	else

@@ -560,6 +560,8 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	" 'Resolved')"
 #define STATS_SUM(st) "coalesce(sum(n) FILTER (WHERE status = " st \
 	"), 0)::bigint"
+/* How long an Idempotency-Key is remembered. */
+#define IDEM_TTL "interval '24 hours'"
 /* Today, UTC, and the start of the dashboard's 30 days. */
 #define UTC_TODAY "(now() AT TIME ZONE 'UTC')::date"
 #define STATS_SINCE "((" UTC_TODAY " - 29)::timestamp AT TIME ZONE 'UTC')"
@@ -719,6 +721,27 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	  "SELECT a.id::text FROM audit_logs a WHERE NOT EXISTS (SELECT 1"
 	  " FROM audit_chain c WHERE c.audit_id = a.id) ORDER BY a.id LIMIT 1",
 	  0 },
+	/* -- idempotency keys (lib/idem.c, sql/012) -- */
+	/* STMT_IDEM_GET: the answer kept for key $2 of user $1, if live */
+	{ "idem_get", "SELECT route, encode(fingerprint, 'hex'), status::text,"
+	  " response FROM idempotency_keys WHERE user_id = $1::bigint"
+	  " AND key = $2 AND created_at >= now() - " IDEM_TTL, 2 },
+	/*
+	 * STMT_IDEM_CLAIM: keeps the answer of the write in this transaction
+	 * (route $3, fingerprint $4 hex, status $5, body $6) under key $2 of
+	 * user $1; no row when a live key is there, or was committed while
+	 * this waited for it.  The user's expired keys go at the same time.
+	 */
+	{ "idem_claim", "WITH gone AS (DELETE FROM idempotency_keys"
+	  " WHERE user_id = $1::bigint AND key <> $2"
+	  " AND created_at < now() - " IDEM_TTL ")"
+	  " INSERT INTO idempotency_keys AS k (user_id, key, route,"
+	  " fingerprint, status, response) VALUES ($1::bigint, $2, $3,"
+	  " decode($4, 'hex'), $5::smallint, $6) ON CONFLICT (user_id, key)"
+	  " DO UPDATE SET route = EXCLUDED.route, fingerprint ="
+	  " EXCLUDED.fingerprint, status = EXCLUDED.status, response ="
+	  " EXCLUDED.response, created_at = now()"
+	  " WHERE k.created_at < now() - " IDEM_TTL " RETURNING 1", 6 },
 };
 
 /*

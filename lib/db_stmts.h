@@ -97,6 +97,8 @@ enum stmt {
 	STMT_AUDIT_EXPORT,
 	STMT_AUDIT_CHAIN_WALK,
 	STMT_AUDIT_UNCHAINED,
+	STMT_IDEM_GET,		/* idempotency keys (lib/idem.c) */
+	STMT_IDEM_CLAIM,
 	STMT__MAX
 };
 

@@ -134,6 +134,7 @@ fcgi_accept(struct req *r)
 	r->host = param(r, "HTTP_HOST");
 	r->origin = param(r, "HTTP_ORIGIN");
 	r->fetch_site = param(r, "HTTP_SEC_FETCH_SITE");
+	r->idem_key = param(r, "HTTP_IDEMPOTENCY_KEY");
 	r->site_origin = param(r, "SSTS_ORIGIN");
 	req_set_id(r, FCGX_GetParam("REQUEST_ID", fcgx.envp));
 	if (r->method == NULL)

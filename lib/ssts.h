@@ -287,6 +287,8 @@ struct req {
 	const char	*host;
 	const char	*origin;
 	const char	*fetch_site;	/* Sec-Fetch-Site */
+	const char	*idem_key;	/* Idempotency-Key, unchecked (lib/idem.c) */
+	int		 idem_armed;	/* idem_find said new: idem_claim keeps */
 	const char	*site_origin;	/* this site's origin, from nginx */
 	char		*body;		/* NUL-terminated copy */
 	size_t		 body_len;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ssts.h"
+#include "idem.h"
 #include "tickets.h"
 
 const char *const tk_statuses[] = { "Open", "In Progress", "Resolved",
@@ -48,6 +49,8 @@ static const struct {
 	{ 400, "Assignee must be an active agent or admin" }, /* TK_BADAGENT */
 	{ 503, "Service temporarily unavailable" },	/* TK_DB */
 	{ 400, "Refused" },				/* TK_REFUSED */
+	/* TK_REPLAY: the caller answers with idem_replayed() instead */
+	{ 409, "This Idempotency-Key was used meanwhile" },
 };
 
 const char *const tk_sort_names[TK_SORT__MAX] = {
@@ -405,6 +408,17 @@ add_small_id(cJSON *o, const char *key, const char *v)
 		cJSON_AddNumberToObject(o, key, strtod(v, NULL));
 }
 
+/* Keeps a created object as the answer to the request's Idempotency-Key. */
+static enum tk_result
+tk_idem(struct req *r, enum tk_result rc, const cJSON *out)
+{
+	enum core_err	 e;
+
+	if (rc != TK_OK || (e = idem_claim(r, 201, out)) == CORE_OK)
+		return rc;
+	return e == CORE_ECONFLICT ? TK_REPLAY : TK_DB;
+}
+
 static enum tk_result
 tk_finish(struct req *r, enum tk_result rc)
 {
@@ -446,7 +460,7 @@ tk_create(struct req *r, const struct tk_new *t, cJSON **out,
 		rc = TK_REFUSED;
 	if (rc == TK_OK)
 		rc = tk_item(r, ROW(&rs, 0, 0), out);
-	return tk_finish(r, rc);
+	return tk_finish(r, tk_idem(r, rc, *out));
 }
 
 /* The locked row of a ticket the caller may see. */
@@ -723,7 +737,7 @@ tk_comment(struct req *r, int64_t id, const char *message, int internal,
 		    CORE_OK)
 			rc = TK_DB;
 	}
-	return tk_finish(r, rc);
+	return tk_finish(r, tk_idem(r, rc, *out));
 }
 
 /* Creator and agent ids of a detail object. */

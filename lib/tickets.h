@@ -20,6 +20,8 @@ enum tk_result {
 	TK_BADAGENT,	/* assignee is not an active agent or admin: 400 */
 	TK_DB,		/* database unavailable: 503 */
 	TK_REFUSED,	/* a tk_new hook said no; the caller knows why */
+	TK_REPLAY,	/* the Idempotency-Key committed meanwhile: nothing
+			 * was written; idem_replayed() answers (lib/idem.h) */
 	TK__MAX
 };
 

@@ -17,6 +17,14 @@ def test_some_tickets_exist(stack, desk):
     t = new_ticket(desk.A)
     r = desk.A.post("/api/tickets/%s/comments" % t["id"], {"message": "m"})
     assert r.status_code == 201
+    # one In Progress and one Resolved, through the API
+    for last in ("In Progress", "Resolved"):
+        t = new_ticket(desk.A)
+        assert desk.D.post("/api/tickets/%s/assign" % t["id"],
+                           {"agent_id": desk.G1.id}).status_code == 201
+        for st in ("In Progress", "Resolved")[:1 + (last == "Resolved")]:
+            r = desk.G1.patch("/api/tickets/%s" % t["id"], {"status": st})
+            assert r.status_code == 200, r.text
     assert int(stack.psql_one("SELECT count(*) FROM tickets")) >= 1
 
 
