@@ -98,7 +98,7 @@ DEPS_TEST = $(DEPS_RUN) libcmocka-dev clang-14 libclang-rt-14-dev valgrind \
 	   python3-selenium chromium \
 	   chromium-driver wrk oathtool faketime
 
-.PHONY: all run test deps deps-run lint unit fuzz valgrind asan bench clean \
+.PHONY: all run test deps deps-run lint unit fuzz valgrind asan bench faults clean \
 	audit-verify
 all: $(LIB) $(BINS)
 
@@ -130,6 +130,10 @@ valgrind: all
 
 bench: all
 	@bash tests/bench.sh
+
+# The fault suite at full length (tests/faults; a short run is in `make test`).
+faults: all
+	@SSTS_FAULTS=full /usr/bin/python3 -m pytest -q -s -p no:cacheprovider tests/faults
 
 # Walks the audit log's hash chain of the stack in $SSTS_VAR (default var/).
 audit-verify: all

@@ -230,7 +230,17 @@ db_begin(struct req *r)
 	}
 	if (!db_connect())
 		return CORE_EDB;
-	if ((rc = db_simple(r, "BEGIN")) == CORE_OK)
+	rc = db_simple(r, "BEGIN");
+	/* A connection that died while idle (a restarted server, a killed
+	 * backend) ran nothing yet: connect again and begin once more. */
+	if (rc == CORE_EDB && PQstatus(conn) != CONNECTION_OK) {
+		PQfinish(conn);
+		conn = NULL;
+		if (!db_connect())
+			return CORE_EDB;
+		rc = db_simple(r, "BEGIN");
+	}
+	if (rc == CORE_OK)
 		txn_depth = 1;
 	return rc;
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/run.sh - every kind of test, as `make test` runs them: lint, unit
 # (cmocka), fuzz smoke (libFuzzer), HTTP (pytest through nginx on private
-# stacks whose workers are the ASan/UBSan build), browser (Chromium), and
-# a valgrind soak of every route group.  Prints
+# stacks whose workers are the ASan/UBSan build), browser (Chromium), the
+# short fault suite (tests/faults), and a valgrind soak of every route
+# group.  Prints
 # "name... ok|FAIL" per step, the log tail of a failure, and exits non-zero
 # if any step failed.  Logs: tests/out/<step>.log.
 set -u
@@ -75,6 +76,11 @@ http() {
 }
 step http http
 step browser $PY -m pytest -q -p no:cacheprovider tests/browser
+# Faults (short): workers killed, PostgreSQL restarted / crashed / its
+# backends ended / down at start, nginx reloaded, uploads cut short or on
+# a full disk, under a load whose acknowledged writes are then checked.
+step faults env SSTS_FAULTS=short SSTS_TEST_OUT="$PWD/tests/out/faults" \
+    $PY -m pytest -q -s -p no:cacheprovider tests/faults
 step valgrind bash tests/valgrind.sh
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
