@@ -27,6 +27,9 @@ import threading
 import time
 import uuid
 
+import requests
+import requests.adapters
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "http"))
 
@@ -90,8 +93,9 @@ def user_token(st, role="client"):
 class Load:
     """A steady mixed load with an ack ledger (see the module's text)."""
 
-    def __init__(self, st, rate=RATE, threads=4):
+    def __init__(self, st, rate=RATE, threads=4, source=None):
         self.st = st
+        self.source = source    # a local address other than 127.0.0.1
         self.rate = rate
         self.nthreads = threads
         self.stop_ev = threading.Event()
@@ -109,6 +113,8 @@ class Load:
     def session(self):
         s = self.st.session()
         s.headers["Authorization"] = "Bearer " + self.token
+        if self.source:
+            s.mount("https://", SourceAdapter(self.source))
         return s
 
     def call(self, s, op, method, path, **kw):
@@ -229,17 +235,33 @@ class Load:
         return sum(v for k, v in self.attempts.n.items() if k != "ok")
 
 
+class SourceAdapter(requests.adapters.HTTPAdapter):
+    """Connections from a chosen local address (127.0.0.2 is loopback
+    too), so that a probe is not counted with an attacker on 127.0.0.1."""
+
+    def __init__(self, addr):
+        self.addr = addr
+        super().__init__()
+
+    def init_poolmanager(self, *a, **kw):
+        kw["source_address"] = (self.addr, 0)
+        super().init_poolmanager(*a, **kw)
+
+
 class Probe:
     """GET /healthz every 100 ms: (time, status or None, seconds)."""
 
-    def __init__(self, st):
+    def __init__(self, st, source=None):
         self.st = st
+        self.source = source
         self.samples = []
         self.stop_ev = threading.Event()
         self.t = threading.Thread(target=self.run, daemon=True)
 
     def run(self):
         s = self.st.session()
+        if self.source:
+            s.mount("https://", SourceAdapter(self.source))
         while not self.stop_ev.is_set():
             t0 = time.time()
             try:
