@@ -98,7 +98,7 @@ DEPS_TEST = $(DEPS_RUN) libcmocka-dev clang-14 libclang-rt-14-dev valgrind \
 	   python3-selenium chromium \
 	   chromium-driver wrk oathtool faketime slowhttptest procps
 
-.PHONY: all run test deps deps-run lint unit fuzz valgrind asan bench faults clean \
+.PHONY: all run test deps deps-run lint unit fuzz valgrind asan bench faults install clean \
 	audit-verify
 all: $(LIB) $(BINS)
 
@@ -130,6 +130,38 @@ valgrind: all
 
 bench: all
 	@bash tests/bench.sh
+
+# A real server (README "Deploying"): programs, templates, static files,
+# migrations, backup and restore, the nginx site and the systemd units.
+PREFIX	?= /usr/local
+LIBEXECDIR = $(PREFIX)/libexec/ssts
+SBINDIR	 = $(PREFIX)/sbin
+SHAREDIR = $(PREFIX)/share/ssts
+UNITDIR	?= $(PREFIX)/lib/systemd/system
+UNITS	 = ssts@.socket ssts@.service ssts-migrate.service
+SUBST	 = sed -e 's|@LIBEXEC@|$(LIBEXECDIR)|g' -e 's|@SBIN@|$(SBINDIR)|g' \
+	   -e 's|@SHARE@|$(SHAREDIR)|g' \
+	   -e 's|@UNITS@|$(foreach g,$(GROUPS),ssts@$(g).socket ssts@$(g).service)|g'
+
+install: all
+	install -d $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(SHAREDIR)/sql $(DESTDIR)$(SHAREDIR)/nginx \
+	    $(DESTDIR)$(SHAREDIR)/templates $(DESTDIR)$(UNITDIR)
+	install -m 0755 $(addprefix $(BUILD)/cgi-bin/,$(GROUPS)) $(DESTDIR)$(LIBEXECDIR)
+	install -m 0755 $(BUILD)/cgi-bin/sstsctl $(DESTDIR)$(SBINDIR)
+	install -m 0644 templates/*.cs $(DESTDIR)$(SHAREDIR)/templates
+	cp -R static $(DESTDIR)$(SHAREDIR)/
+	chmod -R u=rwX,go=rX $(DESTDIR)$(SHAREDIR)/static
+	install -m 0644 sql/*.sql $(DESTDIR)$(SHAREDIR)/sql
+	install -m 0755 sql/migrate.sh sql/backup.sh sql/restore.sh $(DESTDIR)$(SHAREDIR)/sql
+	install -m 0644 nginx/site.conf.in nginx/security-headers.conf $(DESTDIR)$(SHAREDIR)/nginx
+	install -m 0755 nginx/site.sh $(DESTDIR)$(SHAREDIR)/nginx
+	install -m 0644 nginx/systemd/ssts.env.example $(DESTDIR)$(SHAREDIR)
+	for u in $(UNITS); do \
+		$(SUBST) nginx/systemd/$$u >$(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
+	$(SUBST) nginx/systemd/ssts.target.in >$(DESTDIR)$(UNITDIR)/ssts.target
+	chmod 0644 $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS) ssts.target)
 
 # The fault suite at full length (tests/faults; a short run is in `make test`).
 faults: all

@@ -343,21 +343,31 @@ start_group() {
 	say "route group $g: $workers workers (multiwatch pid $pid, socket $sock)"
 }
 
-render_nginx_conf() {
+# $1 template, $2 output: the stack's values for every placeholder
+render_template() {
 	local esc_var esc_root
 	esc_var=$(printf '%s' "$var" | sed 's/[\\&|]/\\&/g')
 	esc_root=$(printf '%s' "$root" | sed 's/[\\&|]/\\&/g')
 	sed -e "s|@VAR@|$esc_var|g" -e "s|@ROOT@|$esc_root|g" \
+	    -e "s|@RUN@|$esc_var/run|g" -e "s|@LOG@|$esc_var/log|g" \
+	    -e "s|@CERT@|$esc_var/tls/cert.pem|g" -e "s|@KEY@|$esc_var/tls/key.pem|g" \
+	    -e "s|@SERVER_NAME@|_|g" -e "s|@DEFAULT@|default_server|g" \
+	    -e "s|@HTTPS_SUFFIX@|:$https_port|g" \
 	    -e "s|@LISTEN@|$listen_conf|g" -e "s|@HTTPS_PORT@|$https_port|g" \
 	    -e "s|@HTTP_PORT@|$http_port|g" -e "s|@AUTH_RATE@|$auth_rate|g" \
 	    -e "s|@AUTH_BURST@|$auth_burst|g" -e "s|@UPLOAD_BODY@|$upload_body|g" \
 	    -e "s|@EXPORT_RATE@|$export_rate|g" -e "s|@EXPORT_BURST@|$export_burst|g" \
-	    "$here/nginx.conf.in" >"$ngxdir/nginx.conf.tmp"
-	if grep -q '@[A-Z_]*@' "$ngxdir/nginx.conf.tmp"; then
-		die "unreplaced placeholder in nginx.conf: $(grep -o '@[A-Z_]*@' "$ngxdir/nginx.conf.tmp" | head -n 1)"
+	    "$1" >"$2.tmp"
+	if grep -q '@[A-Z_]*@' "$2.tmp"; then
+		die "unreplaced placeholder in $2: $(grep -o '@[A-Z_]*@' "$2.tmp" | head -n 1)"
 	fi
-	mv -f "$ngxdir/nginx.conf.tmp" "$ngxdir/nginx.conf"
-	chmod 0644 "$ngxdir/nginx.conf"
+	mv -f "$2.tmp" "$2"
+	chmod 0644 "$2"
+}
+
+render_nginx_conf() {
+	render_template "$here/site.conf.in" "$ngxdir/site.conf"
+	render_template "$here/nginx.conf.in" "$ngxdir/nginx.conf"
 }
 
 nginx_args=()

@@ -2,8 +2,8 @@
 # tests/run.sh - every kind of test, as `make test` runs them: lint, unit
 # (cmocka), fuzz smoke (libFuzzer), HTTP (pytest through nginx on private
 # stacks whose workers are the ASan/UBSan build), browser (Chromium), the
-# short fault suite (tests/faults), and a valgrind soak of every route
-# group.  Prints
+# short fault suite (tests/faults), the deployment tests (tests/deploy),
+# and a valgrind soak of every route group.  Prints
 # "name... ok|FAIL" per step, the log tail of a failure, and exits non-zero
 # if any step failed.  Logs: tests/out/<step>.log.
 set -u
@@ -81,6 +81,10 @@ step browser $PY -m pytest -q -p no:cacheprovider tests/browser
 # a full disk, under a load whose acknowledged writes are then checked.
 step faults env SSTS_FAULTS=short SSTS_TEST_OUT="$PWD/tests/out/faults" \
     $PY -m pytest -q -s -p no:cacheprovider tests/faults
+# Deployment: make install, the systemd units, the nginx site in Debian's
+# nginx.conf, bad secrets refused, backup and restore, an upgrade.
+step deploy env SSTS_TEST_OUT="$PWD/tests/out/deploy" \
+    $PY -m pytest -q -p no:cacheprovider tests/deploy
 step valgrind bash tests/valgrind.sh
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
