@@ -96,7 +96,7 @@ DEPS_RUN = gcc make pkg-config libfcgi-dev libfcgi-bin spawn-fcgi multiwatch \
 DEPS_TEST = $(DEPS_RUN) libcmocka-dev clang-14 libclang-rt-14-dev valgrind \
 	   python3 python3-pytest python3-requests python3-psycopg2 \
 	   python3-selenium chromium \
-	   chromium-driver wrk oathtool faketime slowhttptest procps
+	   chromium-driver wrk oathtool faketime slowhttptest procps iproute2
 
 .PHONY: all run test deps deps-run lint unit fuzz valgrind asan bench faults install clean \
 	audit-verify
