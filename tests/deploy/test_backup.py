@@ -9,9 +9,8 @@ import os
 import shutil
 import subprocess
 
-import pytest
 
-from faultlib import _http, admin_session, stackmod, user_token
+from faultlib import _http, admin_session, client_ticket, stackmod
 
 ROOT = stackmod.ROOT
 DATA = bytes(range(256)) * 64
@@ -31,13 +30,7 @@ def tools_env(st):
 
 def desk(st):
     """A client's ticket with a comment and a file; what to find again."""
-    uid, token = user_token(st)
-    s = st.session()
-    s.headers["Authorization"] = "Bearer " + token
-    t = s.post(st.url("/api/tickets"), json={"title": "Kept safe",
-                                              "description": "Backed up"})
-    assert t.status_code == 201, t.text
-    tid = t.json()["id"]
+    s, _, tid = client_ticket(st, "Kept safe", "Backed up")
     assert s.post(st.url("/api/tickets/%s/comments" % tid),
                   json={"message": "Still here?"}).status_code == 201
     a = s.post(st.url("/api/attachments"), data={"ticket_id": tid},

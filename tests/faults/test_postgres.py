@@ -7,7 +7,6 @@ indexes check clean (pg_amcheck --heapallindexed)."""
 import os
 import time
 
-import pytest
 
 from faultlib import (check, kill, pg_accepting, pg_ctl, pg_start, pids_of,
                       report, scaled)
@@ -35,7 +34,7 @@ def test_restart_fast(stack, load, probe):
     load.start()
     time.sleep(2)
     worst = 0.0
-    for _ in range(scaled(2, 5)):
+    for _ in range(scaled(1, 5)):
         t0 = time.time()
         p = pg_ctl(stack, "restart", "-m", "fast", "-w", "-l",
                    os.path.join(stack.var, "log", "postgresql.log"))
@@ -56,7 +55,7 @@ def test_crash_and_recovery(stack, load, probe):
     load.start()
     time.sleep(2)
     worst = 0.0
-    for _ in range(scaled(2, 5)):
+    for _ in range(scaled(1, 5)):
         t0 = time.time()
         p = pg_ctl(stack, "stop", "-m", "immediate", "-w")
         assert p.returncode == 0, p.stdout

@@ -7,7 +7,6 @@ holds slow headers in its own connections (8192 of them) until
 client_header_timeout, and limits requests in progress per address
 (256), which is what stops slow bodies and slow readers."""
 import subprocess
-import time
 
 import pytest
 
@@ -33,7 +32,7 @@ def slowhttptest(st, mode, seconds):
 def test_slow_clients_do_not_starve_others(stack, mode):
     probe = Probe(stack, source="127.0.0.2").start()
     load = Load(stack, source="127.0.0.3").start()
-    secs = scaled(15, 120)
+    secs = scaled(12, 120)
     p = slowhttptest(stack, mode, secs)
     try:
         out, _ = p.communicate(timeout=secs + 60)

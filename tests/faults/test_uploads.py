@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from faultlib import check, pids_of, user_token
+from faultlib import check, client_ticket, pids_of
 
 BOUNDARY = "----faultboundary"
 
@@ -38,13 +38,7 @@ def tls_socket(st):
 
 
 def client(st):
-    uid, token = user_token(st)
-    s = st.session()
-    s.headers["Authorization"] = "Bearer " + token
-    r = s.post(st.url("/api/tickets"), json={"title": "Uploads",
-                                             "description": "faults"})
-    assert r.status_code == 201, r.text
-    return s, token, r.json()["id"]
+    return client_ticket(st, "Uploads", "faults")
 
 
 def count(st, sql):
