@@ -398,16 +398,6 @@ tk_refs(struct req *r, const char *cat, const char *prio, const char **bad)
 	return *bad ? TK_INVALID : TK_OK;
 }
 
-/* A small id as a JSON number, or null. */
-static void
-add_small_id(cJSON *o, const char *key, const char *v)
-{
-	if (v == NULL)
-		cJSON_AddNullToObject(o, key);
-	else
-		cJSON_AddNumberToObject(o, key, strtod(v, NULL));
-}
-
 /* Keeps a created object as the answer to the request's Idempotency-Key. */
 static enum tk_result
 tk_idem(struct req *r, enum tk_result rc, const cJSON *out)
@@ -451,8 +441,8 @@ tk_create(struct req *r, const struct tk_new *t, cJSON **out,
 		a = req_own(r, cJSON_CreateObject());
 		cJSON_AddStringToObject(a, "title", t->title);
 		cJSON_AddStringToObject(a, "status", "Open");
-		add_small_id(a, "priority_id", t->priority_id);
-		add_small_id(a, "category_id", t->category_id);
+		tk_json_int(a, "priority_id", t->priority_id);
+		tk_json_int(a, "category_id", t->category_id);
 		if (audit_log(r, "ticket", id, "created", r->user.id, a) != CORE_OK)
 			rc = TK_DB;
 	}
@@ -516,8 +506,8 @@ change(cJSON *changes, const char *field, const char *from, const char *to,
 		return 0;
 	c = cJSON_AddObjectToObject(changes, field);
 	if (numeric) {
-		add_small_id(c, "from", from);
-		add_small_id(c, "to", to);
+		tk_json_int(c, "from", from);
+		tk_json_int(c, "to", to);
 	} else {
 		cJSON_AddStringToObject(c, "from", from ? from : "");
 		cJSON_AddStringToObject(c, "to", to ? to : "");

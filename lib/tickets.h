@@ -102,6 +102,8 @@ enum tk_item_col {
 	TKI_G_ID, TKI_G_NAME, TKI_G_EMAIL,		/* its agent */
 	TKI__MAX
 };
+/* A small integer (decimal text) as a JSON number, or null (lib/tkitem.c). */
+void		 tk_json_int(cJSON *, const char *key, const char *v);
 /* A list item from one row of STMT_TK_ITEMS (lib/tkitem.c); caller frees. */
 cJSON		*tk_item_json(const char *const *cells);
 

@@ -18,9 +18,8 @@ add_text(cJSON *o, const char *key, const char *v)
 		cJSON_AddStringToObject(o, key, v);
 }
 
-/* A small integer column as a JSON number, or null. */
-static void
-add_int(cJSON *o, const char *key, const char *v)
+void
+tk_json_int(cJSON *o, const char *key, const char *v)
 {
 	if (v == NULL)
 		cJSON_AddNullToObject(o, key);
@@ -54,9 +53,9 @@ add_priority(cJSON *o, const char *const *c)
 		return;
 	}
 	p = cJSON_AddObjectToObject(o, "priority");
-	add_int(p, "id", c[TKI_P_ID]);
+	tk_json_int(p, "id", c[TKI_P_ID]);
 	add_text(p, "name", c[TKI_P_NAME]);
-	add_int(p, "rank", c[TKI_P_RANK]);
+	tk_json_int(p, "rank", c[TKI_P_RANK]);
 }
 
 static void
@@ -69,7 +68,7 @@ add_category(cJSON *o, const char *const *c)
 		return;
 	}
 	p = cJSON_AddObjectToObject(o, "category");
-	add_int(p, "id", c[TKI_C_ID]);
+	tk_json_int(p, "id", c[TKI_C_ID]);
 	add_text(p, "name", c[TKI_C_NAME]);
 }
 
@@ -104,8 +103,8 @@ tk_item_json(const char *const *c)
 	add_text(o, "description", c[TKI_DESC]);
 	add_text(o, "status", c[TKI_STATUS]);
 	add_text(o, "created_by", c[TKI_CREATED_BY]);
-	add_int(o, "category_id", c[TKI_CATEGORY_ID]);
-	add_int(o, "priority_id", c[TKI_PRIORITY_ID]);
+	tk_json_int(o, "category_id", c[TKI_CATEGORY_ID]);
+	tk_json_int(o, "priority_id", c[TKI_PRIORITY_ID]);
 	add_text(o, "created_at", c[TKI_CREATED_AT]);
 	add_text(o, "updated_at", c[TKI_UPDATED_AT]);
 	add_person(o, "creator", c + TKI_U_ID);

@@ -91,4 +91,15 @@ fuzz_validators(struct arena *a, const char *val, size_t len)
 	}
 }
 
+/* The value of an uppercase hex digit, or -1. */
+static int
+fuzz_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 #endif /* FUZZ_COMMON_H */

@@ -26,16 +26,6 @@ count(const char *s, const char *what)
 	return n;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Code point at s (valid UTF-8); its length in *len. */
 static uint32_t
 decode(const unsigned char *s, size_t *len)
@@ -116,8 +106,8 @@ check_disposition(struct arena *a, int inline_, const char *name)
 			dec[j++] = v[i];
 			continue;
 		}
-		hi = hexval(v[i + 1]);
-		lo = hi < 0 ? -1 : hexval(v[i + 2]);
+		hi = fuzz_hexval(v[i + 1]);
+		lo = hi < 0 ? -1 : fuzz_hexval(v[i + 2]);
 		CHECK(hi >= 0 && lo >= 0);
 		dec[j++] = (char)(hi << 4 | lo);
 		i += 2;

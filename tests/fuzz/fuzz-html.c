@@ -55,16 +55,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-static int
-hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The html-escaped text s[0..n): strict un-escape must give want. */
 static void
 check_html(const char *s, size_t n, const char *want)
@@ -113,8 +103,8 @@ check_url(const char *s, size_t n, const char *want)
 		CHECK(c != '\0');
 		if (c == '%') {
 			CHECK(n - i >= 3);
-			hi = hexval(s[i + 1]);
-			lo = hexval(s[i + 2]);
+			hi = fuzz_hexval(s[i + 1]);
+			lo = fuzz_hexval(s[i + 2]);
 			CHECK(hi >= 0 && lo >= 0);
 			c = (char)(hi << 4 | lo);
 			/* only what url_escape must escape is escaped */
