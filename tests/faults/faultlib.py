@@ -280,6 +280,8 @@ class Probe:
         self.st = st
         self.source = source
         self.samples = []
+        self.errors = []            # (time, exception name), retried or not
+        self.retried = 0
         self.stop_ev = threading.Event()
         self.t = threading.Thread(target=self.run, daemon=True)
 
@@ -289,12 +291,29 @@ class Probe:
             s.mount("https://", SourceAdapter(self.source))
         while not self.stop_ev.is_set():
             t0 = time.time()
-            try:
-                code = s.get(self.st.url("/healthz"), timeout=5).status_code
-            except Exception:  # noqa: BLE001
-                code = None
+            code = self.get_once_more_on_reset(s)
             self.samples.append((t0, code, time.time() - t0))
             self.stop_ev.wait(max(0, 0.1 - (time.time() - t0)))
+
+    def get_once_more_on_reset(self, s):
+        """The status, or None.  A connection that broke under the GET is
+        tried once more at once, as the load (and browsers) do: a server
+        may close a kept-alive connection just as a request goes out."""
+        for again in (True, False):
+            try:
+                return s.get(self.st.url("/healthz"), timeout=5).status_code
+            except requests.exceptions.ConnectionError as e:
+                self.errors.append((time.time(), type(e).__name__))
+                if again:
+                    self.retried += 1
+            except Exception as e:  # noqa: BLE001 - timeouts and the rest
+                self.errors.append((time.time(), type(e).__name__))
+                return None
+        return None
+
+    def failed(self):
+        """The samples that were not a 200, for assertion messages."""
+        return [x for x in self.samples if x[1] != 200]
 
     def start(self):
         self.t.start()
