@@ -81,10 +81,34 @@ step browser $PY -m pytest -q -p no:cacheprovider tests/browser
 # a full disk, under a load whose acknowledged writes are then checked.
 step faults env SSTS_FAULTS=short SSTS_TEST_OUT="$PWD/tests/out/faults" \
     $PY -m pytest -q -s -p no:cacheprovider tests/faults
+
+# Steps that share no port, directory or server run side by side: each
+# reports as above, in the order given, once both are done.
+side_by_side() {
+	local n
+	for n in "$@"; do
+		step "$n" "${n}_step" >"tests/out/.$n.status" &
+	done
+	wait
+	for n in "$@"; do
+		cat "tests/out/.$n.status"
+		if grep -q "^$n\.\.\. ok" "tests/out/.$n.status"; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+		fi
+	done
+}
 # Deployment: make install, the systemd units, the nginx site in Debian's
-# nginx.conf, bad secrets refused, backup and restore, an upgrade.
-step deploy env SSTS_TEST_OUT="$PWD/tests/out/deploy" \
-    $PY -m pytest -q -p no:cacheprovider tests/deploy
-step valgrind bash tests/valgrind.sh
+# nginx.conf, bad secrets refused, backup and restore, an upgrade.  Beside
+# it, the valgrind soak (one worker per group: mostly one core).
+deploy_step() {
+	env SSTS_TEST_OUT="$PWD/tests/out/deploy" \
+	    $PY -m pytest -q -p no:cacheprovider tests/deploy
+}
+valgrind_step() {
+	bash tests/valgrind.sh
+}
+side_by_side deploy valgrind
 echo "tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
