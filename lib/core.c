@@ -116,7 +116,10 @@ req_finish(struct req *r)
 	page_free(r);
 	for (i = 0; i < r->nowned; i++)
 		cJSON_Delete(r->owned[i]);
-	fcgi_finish(r);
+	if (r->cut)
+		fcgi_abort(r);
+	else
+		fcgi_finish(r);
 	arena_reset(&r->arena);
 	worker_arena = r->arena;
 	memset(r, 0, sizeof(*r));

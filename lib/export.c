@@ -91,9 +91,15 @@ export_csv(struct req *r, enum stmt s, const char *const *params,
 		return;
 	}
 	/* A failure after the first row cannot change the status: the
-	 * export ends there, and the log says why. */
-	if (rc != CORE_OK)
+	 * download is broken off (never a short file that looks whole), and
+	 * the log says why. */
+	if (rc != CORE_OK && !r->write_failed)
 		log_event(r, "export: cut short by the database");
+	if ((rc != CORE_OK || e.b.err != CORE_OK) && !r->write_failed) {
+		exp_flush(r, &e);
+		resp_cut(r);
+		return;
+	}
 	if (r->write_failed)
 		log_event(r, "export: the client went away; query cancelled");
 	if (r->status == 0)

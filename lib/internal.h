@@ -20,6 +20,7 @@ int	 fcgi_init(void);
 int	 fcgi_accept(struct req *);
 void	 fcgi_write(struct req *, const char *, size_t);
 void	 fcgi_finish(struct req *);
+void	 fcgi_abort(struct req *);
 /* lib/page.c */
 void	 page_free(struct req *);
 /* lib/gate.c */

@@ -156,6 +156,22 @@ fcgi_write(struct req *r, const char *s, size_t n)
 		r->write_failed = 1;
 }
 
+/*
+ * Sends what is buffered, then closes the connection without FastCGI's
+ * end-of-request record: nginx takes the response as cut short by its
+ * upstream and closes the client's connection without the body's end
+ * (no last chunk).  The next accept takes a new connection.
+ */
+void
+fcgi_abort(struct req *r)
+{
+	if (r->fcgx == NULL)
+		return;
+	FCGX_FFlush(fcgx.out);
+	FCGX_Free(&fcgx, 1);
+	r->fcgx = NULL;
+}
+
 void
 fcgi_finish(struct req *r)
 {

@@ -94,6 +94,12 @@ resp_write(struct req *r, const char *s, size_t n)
 }
 
 void
+resp_cut(struct req *r)
+{
+	r->cut = 1;
+}
+
+void
 resp_puts(struct req *r, const char *s)
 {
 	fcgi_write(r, s, strlen(s));

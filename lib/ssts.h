@@ -314,6 +314,7 @@ struct req {
 	int64_t		 body_left;	/* bytes of it not read yet */
 	int		 csrf_pending;	/* page upload: token still to check */
 	int		 write_failed;	/* the client went away */
+	int		 cut;		/* body cut short: see resp_cut() */
 };
 
 /* Worker lifecycle (lib/core.c). */
@@ -344,6 +345,13 @@ int		 req_csrf_ok(struct req *);
 void		 resp_header(struct req *, const char *name, const char *value);
 void		 resp_begin(struct req *, int status, const char *mime);
 void		 resp_write(struct req *, const char *, size_t);
+/*
+ * For a response whose status is already sent and whose body cannot be
+ * finished (an export the database failed under): the request ends
+ * without the body's end, so the client sees a broken download, never a
+ * short one that looks whole.
+ */
+void		 resp_cut(struct req *);
 void		 resp_puts(struct req *, const char *);
 void		 resp_json(struct req *, int status, const cJSON *);
 void		 resp_error(struct req *, int status, const char *message);

@@ -20,6 +20,7 @@ import os
 import re
 
 import pytest
+import requests
 
 import stack as stackmod
 from conftest import Browser, assert_security_headers
@@ -355,18 +356,29 @@ def stream_rows(actor, path, chunk=65536, pid=None, peak=None):
     return n - 1, size
 
 
-def test_large_export_streams_in_constant_memory(big_stack):
-    st = big_stack
-    admin = admin_actor(st)
-    client = make_user(st, "client", "Bulk Client")
-    # Descriptions of ~700 bytes with commas and quotes, no newlines:
-    # CRLF counts the records.
+BULK = {}     # stack var directory -> its bulk client (an Actor)
+
+
+def bulk_client(st):
+    """A client with BIG tickets of ~700 bytes of description each (with
+    commas and quotes, no newlines: CRLF counts the records), made once
+    per stack."""
+    if st.var in BULK:
+        return BULK[st.var]
+    client = BULK[st.var] = make_user(st, "client", "Bulk Client")
     st.psql("INSERT INTO tickets (title, description, created_by, status,"
             " priority_id, category_id) SELECT '=Bulk ' || g,"
             " repeat('lorem, \"ipsum\" dolor sit amet ', 24) || g, %d,"
             " (ARRAY['Open','In Progress','Resolved','Closed'])[1 + g %% 4],"
             " 1 + g %% 4, 1 + g %% 7 FROM generate_series(1, %d) g"
             % (int(client.id), BIG))
+    return client
+
+
+def test_large_export_streams_in_constant_memory(big_stack):
+    st = big_stack
+    admin = admin_actor(st)
+    client = bulk_client(st)
     total = int(st.psql_one("SELECT count(*) FROM tickets"))
     assert total >= BIG
     pid = reports_worker(st)
@@ -397,6 +409,7 @@ def test_large_export_streams_in_constant_memory(big_stack):
 def test_client_leaving_mid_export_leaves_the_worker_usable(big_stack):
     st = big_stack
     admin = admin_actor(st)
+    bulk_client(st)
     pid = reports_worker(st)
     for _ in range(3):
         with admin.s.get(st.url("/api/tickets/export.csv"), stream=True,
@@ -422,3 +435,42 @@ def test_client_leaving_mid_export_leaves_the_worker_usable(big_stack):
     assert st.psql_one("SELECT count(*) FROM pg_stat_activity WHERE"
                        " usename = 'ssts_app' AND state LIKE 'idle in"
                        " transaction%'") == "0"
+
+
+def test_database_failing_mid_export_breaks_the_download(big_stack):
+    """A status already sent cannot become an error: the download must
+    then break (no last chunk), never end as a short file that looks
+    whole."""
+    st = big_stack
+    admin = admin_actor(st)
+    bulk_client(st)
+    pid = reports_worker(st)
+    for _ in range(3):
+        with admin.s.get(st.url("/api/tickets/export.csv"), stream=True,
+                         timeout=60, headers={
+                             "Authorization": "Bearer " + admin.token}) as r:
+            assert r.status_code == 200
+            parts = r.iter_content(65536)
+            assert next(parts).startswith(b"id,title,")
+            # The export's database session ends under it.
+            ended = st.psql_one(
+                "SELECT count(pg_terminate_backend(pid)) FROM"
+                " pg_stat_activity WHERE usename = 'ssts_app' AND"
+                " state = 'active' AND query LIKE '%FROM tickets%'")
+            if ended == "0":
+                continue        # the export was already done: again
+            with pytest.raises(requests.exceptions.ChunkedEncodingError):
+                for _ in parts:
+                    pass
+            break
+    else:
+        pytest.fail("every export ended before its session could be")
+    admin.s.close()
+    admin.s = st.session()
+    assert "export: cut short by the database" in st.log_text(
+        r"^reports\.log$")
+    # The worker lives on and its next export is whole.
+    n, _ = stream_rows(admin, "/api/tickets/export.csv?status=Closed")
+    assert n == int(st.psql_one(
+        "SELECT count(*) FROM tickets WHERE status = 'Closed'"))
+    assert reports_worker(st) == pid
