@@ -27,9 +27,9 @@ export SSTS_LOGIN_FREE_TRIES=1000
 trap 'bash nginx/stack.sh stop >/dev/null 2>&1 || true' EXIT
 bash nginx/stack.sh start >"$out/start.log" 2>&1 || { cat "$out/start.log"; exit 1; }
 B=https://127.0.0.1:$SSTS_HTTPS_PORT
+owner=$(sql/pg.sh url owner)
 if [ "$tickets" -gt 0 ] && [ ! -f "$out/desk-loaded" ]; then
 	echo "bench: generating a desk of $tickets tickets (once; kept in $out)"
-	owner=$(sql/pg.sh url owner)
 	psql -X -q -d "$owner" -v tickets="$tickets" -f tests/gen-desk.sql >"$out/gen.log" 2>&1 ||
 	    { tail -20 "$out/gen.log"; exit 1; }
 	psql -X -q -d "$owner" -c "VACUUM ANALYZE" >>"$out/gen.log" 2>&1
@@ -58,6 +58,19 @@ rss_kb() {	# resident memory of the processes named $1 (default: workers), KiB
 	ps -o rss= -p "$(echo $pids | tr ' ' ',')" | awk '{s+=$1} END {print s+0}'
 }
 
+# wrk gives up on a request after 2 s, but PostgreSQL runs it on (up to
+# the statement timeout): wait for those (10 s at most), so that the next
+# row starts on a quiet database.
+settle() {
+	local i busy
+	for i in $(seq 50); do
+		busy=$(psql -X -At -d "$owner" -c "SELECT count(*) FROM pg_stat_activity
+		    WHERE usename = 'ssts_app' AND state = 'active'" 2>/dev/null) || return 0
+		[ "$busy" = 0 ] && return 0
+		sleep 0.2
+	done
+}
+
 row() {	# [G=<route group>] row <name> <path> [wrk args...]
 	local name=$1 path=$2 log opts=() extra=()
 	shift 2
@@ -69,6 +82,7 @@ row() {	# [G=<route group>] row <name> <path> [wrk args...]
 	[ "$warm" -eq 0 ] || wrk -t2 -c32 -d"${warm}s" "${opts[@]}" "$B$path" "${extra[@]}" \
 	    >/dev/null 2>&1 || true
 	wrk -t2 -c32 -d"${secs}s" --latency "${opts[@]}" "$B$path" "${extra[@]}" >"$log" 2>&1
+	settle
 	sleep 1	# let queued requests finish before reading memory
 	/usr/bin/python3 - "$name" "$log" "$(rss_kb "${G:-auth}")" "${static_rps:-}" <<'PY'
 import re, sys
