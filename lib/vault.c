@@ -27,7 +27,11 @@
 
 #define VAULT_MAGIC	"SSTSATT1"
 #define VAULT_MAGICLEN	8
+/* Plaintext bytes per chunk.  The fuzz build makes it small (fuzz.mk), so
+ * that files of several chunks fit in a fuzzer's input. */
+#ifndef VAULT_CHUNK
 #define VAULT_CHUNK	65536
+#endif
 #define VAULT_ABYTES	crypto_secretstream_xchacha20poly1305_ABYTES
 #define VAULT_CCHUNK	(VAULT_CHUNK + VAULT_ABYTES)
 #define VAULT_HDRLEN	crypto_secretstream_xchacha20poly1305_HEADERBYTES
