@@ -9,12 +9,13 @@
 #include "tickets.h"
 
 enum key { K_TITLE, K_DESC, K_CATEGORY, K_PRIORITY, K_Q, K_FSTATUS,
-	K_ASSIGNED, K_SORT, K_ORDER, K_PAGE, K_MESSAGE, K_INTERNAL, K_STATUS,
+	K_ASSIGNED, K_SORT, K_ORDER, K_PAGE, K_AFTER, K_MESSAGE, K_INTERNAL,
+	K_STATUS,
 	K_AGENT, K_NOTE, K__MAX };
 
 /*
  * Each form is one slice: the ticket's fields K_TITLE..K_PRIORITY, the
- * list's filters K_CATEGORY..K_PAGE, the reply, the status, the assignment.
+ * list's filters K_CATEGORY..K_AFTER, the reply, the status, the assignment.
  */
 static const struct field_spec fields[K__MAX] = {
 	/* K_TITLE */	 { "title", VALID_LINE, 1, 255, 0, 0, 1 },
@@ -27,6 +28,7 @@ static const struct field_spec fields[K__MAX] = {
 	/* K_SORT */	 { "sort", VALID_LINE, 0, 16, 0, 0, 0 },
 	/* K_ORDER */	 { "order", VALID_LINE, 0, 4, 0, 0, 0 },
 	/* K_PAGE */	 { "page", VALID_INT, 0, 0, 1, 1000000, 0 },
+	/* K_AFTER */	 { "after", VALID_ID, 0, 0, 0, 0, 0 },
 	/* K_MESSAGE */	 { "message", VALID_TEXT, 1, 20000, 0, 0, 1 },
 	/* K_INTERNAL */ { "is_internal", VALID_BOOL, 0, 0, 0, 0, 0 },
 	/* K_STATUS */	 { "status", VALID_LINE, 1, 32, 0, 0, 1 },
@@ -99,6 +101,12 @@ list_filter(struct field *f, size_t bad, struct tk_filter *t)
 		f[K_ORDER].err = "must be ascending or descending", bad++;
 	t->asc = o != NULL && strcmp(o, "asc") == 0;
 	t->page = field_value(&f[K_PAGE]) != NULL ? f[K_PAGE].num : 1;
+	/* The Next link's keyset: the page starts after that ticket, and
+	 * page only numbers it (the API takes one or the other). */
+	t->after = field_value(&f[K_AFTER]);
+	if (t->after != NULL && f[K_AFTER].err == NULL &&
+	    t->sort > TK_SORT_UPDATED)
+		f[K_AFTER].err = "works with the created or updated order", bad++;
 	return bad == 0;
 }
 

@@ -306,7 +306,9 @@ tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
 	p[5] = r->user.role == ROLE_ADMIN ? f->assigned_to : NULL;
 	p[6] = f->q;
 	snprintf(lim, sizeof(lim), "%lld", (long long)f->limit);
-	snprintf(off, sizeof(off), "%lld", (long long)((f->page - 1) * f->limit));
+	/* after places the page itself; page then only numbers it */
+	snprintf(off, sizeof(off), "%lld", f->after != NULL ? 0LL :
+	    (long long)((f->page - 1) * f->limit));
 	p[7] = lim;
 	p[8] = off;
 	p[9] = f->after;

@@ -93,6 +93,7 @@
 </div>
 </div>
 <?cs if:Errors.page ?><p class="field-error" id="page-error">Page: <?cs var:Errors.page ?></p><?cs /if ?>
+<?cs if:Errors.after ?><p class="field-error" id="after-error">Next page: <?cs var:Errors.after ?></p><?cs /if ?>
 </form>
 
 <?cs if:#List.total > 0 ?>
@@ -139,7 +140,7 @@
 <p class="pagination-info">Page <?cs var:List.page ?> of <?cs var:pages ?></p>
 <ul>
 <li><?cs if:#List.page > 1 ?><a href="<?cs call:list_url(#List.page - 1) ?>" rel="prev">← Previous</a><?cs else ?><span class="page" aria-disabled="true">← Previous</span><?cs /if ?></li>
-<li><?cs if:#List.page < #pages ?><a href="<?cs call:list_url(#List.page + 1) ?>" rel="next">Next →</a><?cs else ?><span class="page" aria-disabled="true">Next →</span><?cs /if ?></li>
+<li><?cs if:#List.page < #pages ?><a href="<?cs call:list_url(#List.page + 1) ?><?cs if:List.nextAfter ?>&amp;after=<?cs var:List.nextAfter ?><?cs /if ?>" rel="next">Next →</a><?cs else ?><span class="page" aria-disabled="true">Next →</span><?cs /if ?></li>
 </ul>
 </nav>
 <?cs /if ?>

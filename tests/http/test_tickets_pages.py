@@ -511,15 +511,34 @@ def test_pagination(stack, browsers):
     b = browser_for(stack, person)
     text = page(b, "/tickets")
     assert "23 tickets" in text and "Page 1 of 2" in text
-    assert len(TICKET_LINK_RE.findall(text)) == 20
-    assert 'href="/tickets?page=2" rel="next"' in text
+    first = TICKET_LINK_RE.findall(text)
+    assert len(first) == 20
+    # Next starts after the page's last ticket (a keyset: as quick on page
+    # 50,000 as on page 2); page only numbers it.
+    nxt = re.search(r'href="(/tickets\?page=2&amp;after=(\d+))" rel="next"',
+                    text)
+    assert nxt and nxt.group(2) == first[-1], (nxt, first[-1])
     assert '<span class="page" aria-disabled="true">← Previous</span>' in text
-    text = page(b, "/tickets?page=2")
-    assert "Page 2 of 2" in text and len(TICKET_LINK_RE.findall(text)) == 3
-    assert 'href="/tickets?page=1" rel="prev"' in text
+    for url in ("/tickets?page=2", html.unescape(nxt.group(1))):
+        text = page(b, url)
+        assert "Page 2 of 2" in text and len(TICKET_LINK_RE.findall(text)) == 3
+        assert not set(TICKET_LINK_RE.findall(text)) & set(first)
+        assert 'href="/tickets?page=1" rel="prev"' in text
     # filters survive in the page links, URL-encoded
     text = page(b, "/tickets?q=Paged&sort=updated&order=asc")
-    assert 'href="/tickets?q=Paged&amp;sort=updated&amp;order=asc&amp;page=2"' \
+    assert 'href="/tickets?q=Paged&amp;sort=updated&amp;order=asc&amp;page=2' \
         in text
     text = page(b, "/tickets?page=9")
     assert "Nothing on this page" in text and 'href="/tickets?page=1"' in text
+    # after follows the filters and the order; another order refuses it
+    text = page(b, "/tickets?q=Paged&sort=updated&order=asc")
+    nxt = re.search(r'href="(/tickets\?q=Paged&amp;sort=updated&amp;order=asc'
+                    r'&amp;page=2&amp;after=\d+)" rel="next"', text)
+    assert nxt, text
+    text = page(b, html.unescape(nxt.group(1)))
+    assert "Page 2 of 2" in text and len(TICKET_LINK_RE.findall(text)) == 3
+    r = b.get("/tickets?sort=priority&after=%s" % first[-1])
+    assert r.status_code == 400
+    assert "Next page: Works with the created or updated order." in r.text
+    r = b.get("/tickets?after=0")
+    assert r.status_code == 400 and 'id="after-error"' in r.text
