@@ -12,6 +12,7 @@ page route and its link on /tickets, and, on a private stack of 100,000
 tickets, that a large export streams without growing the worker's memory
 and that a client leaving mid-export leaves the worker usable.
 """
+import contextlib
 import csv
 import datetime
 import html
@@ -411,18 +412,26 @@ def test_large_export_streams_in_constant_memory(big_stack):
         " created_by = %d" % int(client.id)))
 
 
+@contextlib.contextmanager
+def export_started(actor, path="/api/tickets/export.csv"):
+    """A streamed export whose first chunk (the header row first) has
+    arrived: yields the iterator over the rest."""
+    with actor.s.get(actor.st.url(path), stream=True, timeout=60, headers={
+            "Authorization": "Bearer " + actor.token}) as r:
+        assert r.status_code == 200
+        parts = r.iter_content(65536)
+        assert next(parts).startswith(b"id,title,")
+        yield parts
+
+
 def test_client_leaving_mid_export_leaves_the_worker_usable(big_stack):
     st = big_stack
     admin = admin_actor(st)
     bulk_client(st)
     pid = reports_worker(st)
     for _ in range(3):
-        with admin.s.get(st.url("/api/tickets/export.csv"), stream=True,
-                         timeout=60, headers={
-                             "Authorization": "Bearer " + admin.token}) as r:
-            assert r.status_code == 200
-            first = next(r.iter_content(65536))
-            assert first.startswith(b"id,title,")
+        with export_started(admin):
+            pass
         admin.s.close()     # the connection goes, with most of the CSV
         admin.s = st.session()
         # The same worker answers the next request correctly at once.
@@ -451,12 +460,7 @@ def test_database_failing_mid_export_breaks_the_download(big_stack):
     bulk_client(st)
     pid = reports_worker(st)
     for _ in range(3):
-        with admin.s.get(st.url("/api/tickets/export.csv"), stream=True,
-                         timeout=60, headers={
-                             "Authorization": "Bearer " + admin.token}) as r:
-            assert r.status_code == 200
-            parts = r.iter_content(65536)
-            assert next(parts).startswith(b"id,title,")
+        with export_started(admin) as parts:
             # The export's database session ends under it.
             ended = st.psql_one(
                 "SELECT count(pg_terminate_backend(pid)) FROM"
