@@ -32,8 +32,8 @@ step asan-build make --no-print-directory asan
 
 # The HTTP suite runs once, as two shards side by side, each with its own
 # stacks under tests/out/http-<shard>: the tickets, attachments, sign-in,
-# user-page, export and audit modules (the zz invariants last, after the
-# tickets modules on their shared stack), and the rest.  Its workers are the ASan/UBSan
+# user-page and export modules (the zz invariants last, after the tickets
+# modules on their shared stack), and the rest.  Its workers are the ASan/UBSan
 # build (the same code, instrumented): any sanitizer report in their logs
 # fails the step even if every request looked right.  The release build
 # is what the browser journeys and the valgrind soak run.
@@ -43,7 +43,7 @@ shard_a() {
 	    tests/http/test_ratelimit.py tests/http/test_catalog.py \
 	    tests/http/test_api_auth.py tests/http/test_pages_auth.py \
 	    tests/http/test_sessions.py tests/http/test_people_pages.py \
-	    tests/http/test_exports.py tests/http/test_audit.py | sort
+	    tests/http/test_exports.py | sort
 }
 shard_b() {
 	ls tests/http/test_*.py | sort | grep -vxF -f <(shard_a)
