@@ -93,9 +93,9 @@ export_csv(struct req *r, enum stmt s, const char *const *params,
 	/* A failure after the first row cannot change the status: the
 	 * download is broken off (never a short file that looks whole), and
 	 * the log says why. */
-	if (rc != CORE_OK && !r->write_failed)
-		log_event(r, "export: cut short by the database");
-	if ((rc != CORE_OK || e.b.err != CORE_OK) && !r->write_failed) {
+	if (!r->write_failed && (rc != CORE_OK || e.b.err != CORE_OK)) {
+		if (rc != CORE_OK)
+			log_event(r, "export: cut short by the database");
 		exp_flush(r, &e);
 		resp_cut(r);
 		return;
