@@ -102,6 +102,30 @@ def client_ticket(st, title, description):
     return s, token, r.json()["id"]
 
 
+def send(s, method, url, **kw):
+    """(the response or None, the names of the exceptions met).  A GET
+    whose connection broke is sent once more at once, as browsers do when
+    a server closed a kept-alive connection under a request (RFC 9112
+    §9.3.1); other methods are the caller's to retry."""
+    errors = []
+    for again in (method == "GET", False):
+        try:
+            return s.request(method, url, **kw), errors
+        except requests.exceptions.ConnectionError as e:
+            errors.append(type(e).__name__)
+            if not again:
+                break
+        except Exception as e:  # noqa: BLE001 - timeouts and the rest
+            errors.append(type(e).__name__)
+            break
+    return None, errors
+
+
+def retries(r, errors):
+    """How many of send()'s errors were followed by another try."""
+    return len(errors) - (r is None)
+
+
 class Load:
     """A steady mixed load with an ack ledger (see the module's text)."""
 
@@ -130,26 +154,16 @@ class Load:
         return s
 
     def call(self, s, op, method, path, **kw):
-        """One attempt; returns the response or None (socket error).  A GET
-        whose connection broke is sent once more at once, as browsers do
-        when a server closed a kept-alive connection under a request
-        (RFC 9112 §9.3.1); other methods are the caller's to retry."""
-        for again in (method == "GET", False):
-            try:
-                r = s.request(method, self.st.url(path), timeout=10,
-                              allow_redirects=False, **kw)
-                break
-            except requests.exceptions.ConnectionError as e:
-                if again:
-                    self.attempts.add("socket-retried")
-                    continue
-                self.attempts.add("socket")
-                self.failures.append((time.time(), op, type(e).__name__))
-                return None
-            except Exception as e:  # noqa: BLE001 - timeouts and the rest
-                self.attempts.add("socket")
-                self.failures.append((time.time(), op, type(e).__name__))
-                return None
+        """One attempt (a GET perhaps sent twice: send()); returns the
+        response or None (socket error)."""
+        r, errors = send(s, method, self.st.url(path), timeout=10,
+                         allow_redirects=False, **kw)
+        for _ in range(retries(r, errors)):
+            self.attempts.add("socket-retried")
+        if r is None:
+            self.attempts.add("socket")
+            self.failures.append((time.time(), op, errors[-1]))
+            return None
         if r.status_code < 400:
             self.attempts.add("ok")
         else:
@@ -291,25 +305,12 @@ class Probe:
             s.mount("https://", SourceAdapter(self.source))
         while not self.stop_ev.is_set():
             t0 = time.time()
-            code = self.get_once_more_on_reset(s)
+            r, errors = send(s, "GET", self.st.url("/healthz"), timeout=5)
+            self.errors += [(time.time(), e) for e in errors]
+            self.retried += retries(r, errors)
+            code = r.status_code if r is not None else None
             self.samples.append((t0, code, time.time() - t0))
             self.stop_ev.wait(max(0, 0.1 - (time.time() - t0)))
-
-    def get_once_more_on_reset(self, s):
-        """The status, or None.  A connection that broke under the GET is
-        tried once more at once, as the load (and browsers) do: a server
-        may close a kept-alive connection just as a request goes out."""
-        for again in (True, False):
-            try:
-                return s.get(self.st.url("/healthz"), timeout=5).status_code
-            except requests.exceptions.ConnectionError as e:
-                self.errors.append((time.time(), type(e).__name__))
-                if again:
-                    self.retried += 1
-            except Exception as e:  # noqa: BLE001 - timeouts and the rest
-                self.errors.append((time.time(), type(e).__name__))
-                return None
-        return None
 
     def failed(self):
         """The samples that were not a 200, for assertion messages."""
