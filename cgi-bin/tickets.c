@@ -61,39 +61,27 @@ fail(struct req *r, enum tk_result rc, const char *bad)
  * page, and that a search's total stopped counting at TK_SEARCH_CAP.
  */
 static void
-list_headers(struct req *r, cJSON *out)
-{
-	cJSON	*v;
-
-	v = cJSON_DetachItemFromObjectCaseSensitive(out, "nextAfter");
-	if (cJSON_IsString(v))
-		resp_header(r, "X-Next-After",
-		    arena_strdup(&r->arena, v->valuestring));
-	cJSON_Delete(v);
-	v = cJSON_DetachItemFromObjectCaseSensitive(out, "totalCapped");
-	if (v != NULL)
-		resp_header(r, "X-Total-Capped", "true");
-	cJSON_Delete(v);
-}
-
-static void
 api_list(struct req *r)
 {
 	struct field	 f[TK_F__MAX];
 	struct tk_filter flt;
-	cJSON		*out;
+	struct tk_page	 pg;
+	struct buf	 out;
 	enum tk_result	 rc;
 
 	if (!tk_filter_read(r, f, &flt)) {
 		resp_validation(r, tk_filter_fields, TK_F__MAX, f);
 		return;
 	}
-	if ((rc = tk_list(r, &flt, &out)) != TK_OK)
+	if ((rc = tk_list_text(r, &flt, &out, &pg)) != TK_OK) {
 		fail(r, rc, NULL);
-	else {
-		list_headers(r, out);
-		resp_json(r, 200, out);
+		return;
 	}
+	if (pg.next_after != NULL)
+		resp_header(r, "X-Next-After", pg.next_after);
+	if (pg.capped)
+		resp_header(r, "X-Total-Capped", "true");
+	resp_json_text(r, 200, out.data);
 }
 
 static void
@@ -124,13 +112,13 @@ api_create(struct req *r)
 static void
 api_get(struct req *r)
 {
-	cJSON		*out;
+	const char	*out;
 	enum tk_result	 rc;
 
-	if ((rc = tk_get(r, r->params[0], &out)) != TK_OK)
+	if ((rc = tk_get_text(r, r->params[0], &out)) != TK_OK)
 		fail(r, rc, NULL);
 	else
-		resp_json(r, 200, out);
+		resp_json_text(r, 200, out);
 }
 
 /* Status values are an exact allow-list: " Open" is not "Open". */

@@ -142,60 +142,124 @@ db_classify(struct req *r, PGresult *res, struct rows *out)
 
 static enum core_err	db_simple(struct req *, const char *);
 
-/*
- * Switches the connection's plan_cache_mode when a statement wants the
- * other one (stmt_plan_once() in lib/db_stmts.c); a request's statements are
- * mostly of one kind, so this is rarely a round trip.
- */
+/* Drops a connection in a state we did not expect: the next call reconnects. */
 static enum core_err
-db_plan_mode(struct req *r, int generic)
+db_drop(void)
 {
+	PQfinish(conn);
+	conn = NULL;
+	return CORE_EDB;
+}
+
+/* One result of the pipeline and the NULL that ends it. */
+static enum core_err
+db_take(struct req *r, struct rows *out)
+{
+	PGresult	*res;
+	ExecStatusType	 st;
 	enum core_err	 rc;
 
-	if (plan_generic == generic)
-		return CORE_OK;
-	rc = db_simple(r, generic ?
-	    "SET plan_cache_mode = force_generic_plan" :
-	    "SET plan_cache_mode = force_custom_plan");
-	plan_generic = rc == CORE_OK ? generic : -1;
+	if ((res = PQgetResult(conn)) == NULL)
+		return db_drop();
+	st = PQresultStatus(res);
+	if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
+		if (out != NULL)
+			rows_copy(r, res, out);
+		rc = CORE_OK;
+	} else
+		rc = st == PGRES_PIPELINE_ABORTED ? CORE_EDB :
+		    db_classify(r, res, out);
+	PQclear(res);
+	if ((res = PQgetResult(conn)) != NULL) {
+		PQclear(res);
+		return db_drop();
+	}
+	return rc;
+}
+
+/*
+ * Sends the calls as one pipeline, one round trip for all, each after the
+ * SET of plan_cache_mode it needs (stmt_plan_once() in lib/db_stmts.c) if
+ * the connection has the other one; a statement without parameters is
+ * planned generic whatever the mode.  Outside db_begin they run in one
+ * implicit transaction (one failing undoes the others and the SETs).
+ * Returns the first error.
+ */
+static enum core_err
+db_pipeline(struct req *r, const struct db_call *c, size_t n)
+{
+	int		 set[DB_BATCH_MAX], mode = plan_generic, ok;
+	PGresult	*res;
+	enum core_err	 rc = CORE_OK, one;
+	size_t		 i;
+
+	if (!PQenterPipelineMode(conn))
+		return db_drop();
+	for (i = 0, ok = 1; ok && i < n; i++) {
+		set[i] = db_stmts[c[i].s].nparams > 0 &&
+		    stmt_plan_once(c[i].s) != mode;
+		if (set[i]) {
+			mode = stmt_plan_once(c[i].s);
+			ok = PQsendQueryParams(conn, mode ?
+			    "SET plan_cache_mode = force_generic_plan" :
+			    "SET plan_cache_mode = force_custom_plan",
+			    0, NULL, NULL, NULL, NULL, 0);
+		}
+		if (c[i].out != NULL)
+			memset(c[i].out, 0, sizeof(*c[i].out));
+		ok = ok && PQsendQueryPrepared(conn, db_stmts[c[i].s].name,
+		    db_stmts[c[i].s].nparams, c[i].params, NULL, NULL, 0);
+	}
+	if (!ok || !PQpipelineSync(conn)) {
+		log_event(r, "database: %s", PQerrorMessage(conn));
+		return db_drop();
+	}
+	for (i = 0; i < n && conn != NULL; i++) {
+		if (set[i] && (one = db_take(r, NULL)) != CORE_OK && rc == CORE_OK)
+			rc = one;
+		if (conn != NULL && (one = db_take(r, c[i].out)) != CORE_OK &&
+		    rc == CORE_OK)
+			rc = one;
+	}
+	if (conn == NULL)
+		return CORE_EDB;
+	res = PQgetResult(conn);
+	ok = PQresultStatus(res) == PGRES_PIPELINE_SYNC;
+	PQclear(res);
+	if (!ok || !PQexitPipelineMode(conn))
+		return db_drop();
+	plan_generic = rc == CORE_OK ? mode : -1;
+	return rc;
+}
+
+enum core_err
+db_batch(struct req *r, const struct db_call *c, size_t n)
+{
+	enum core_err	 rc = CORE_EDB;
+	int		 tries;
+
+	if (n == 0 || n > DB_BATCH_MAX)
+		return CORE_EINVAL;
+	for (tries = 0; tries < 2; tries++) {
+		if (!db_connect())
+			return CORE_EDB;
+		rc = db_pipeline(r, c, n);
+		/* A dropped connection outside a transaction: retry once. */
+		if (rc != CORE_EDB || (conn != NULL &&
+		    PQstatus(conn) == CONNECTION_OK) || txn_depth > 0)
+			return rc;
+		if (conn != NULL)
+			db_drop();
+	}
 	return rc;
 }
 
 enum core_err
 db_run(struct req *r, enum stmt s, const char *const *params, struct rows *out)
 {
-	PGresult	*res;
-	ExecStatusType	 st;
-	enum core_err	 rc;
-	int		 tries;
+	struct db_call	 c = { s, params, out };
 
-	if (out != NULL)
-		memset(out, 0, sizeof(*out));
-	for (tries = 0; tries < 2; tries++) {
-		if (!db_connect())
-			return CORE_EDB;
-		if ((rc = db_plan_mode(r, stmt_plan_once(s))) != CORE_OK &&
-		    (PQstatus(conn) == CONNECTION_OK || txn_depth > 0))
-			return rc;
-		res = PQexecPrepared(conn, db_stmts[s].name,
-		    db_stmts[s].nparams, params, NULL, NULL, 0);
-		st = PQresultStatus(res);
-		if (st == PGRES_TUPLES_OK || st == PGRES_COMMAND_OK) {
-			if (out != NULL)
-				rows_copy(r, res, out);
-			PQclear(res);
-			return CORE_OK;
-		}
-		rc = db_classify(r, res, out);
-		PQclear(res);
-		/* A dropped connection outside a transaction: retry once. */
-		if (rc != CORE_EDB || PQstatus(conn) == CONNECTION_OK ||
-		    txn_depth > 0)
-			return rc;
-		PQfinish(conn);
-		conn = NULL;
-	}
-	return CORE_EDB;
+	return db_batch(r, &c, 1);
 }
 
 int
@@ -324,6 +388,21 @@ db_stream_end(struct req *r)
 	}
 }
 
+/* Sets the connection's plan_cache_mode for statement s (a stream's). */
+static enum core_err
+db_plan_mode(struct req *r, enum stmt s)
+{
+	int		 want = stmt_plan_once(s);
+	enum core_err	 rc;
+
+	if (db_stmts[s].nparams == 0 || plan_generic == want)
+		return CORE_OK;
+	rc = db_simple(r, want ? "SET plan_cache_mode = force_generic_plan" :
+	    "SET plan_cache_mode = force_custom_plan");
+	plan_generic = rc == CORE_OK ? want : -1;
+	return rc;
+}
+
 /* Single-row mode: one PGresult per row, freed before the next. */
 enum core_err
 db_stream(struct req *r, enum stmt s, const char *const *params,
@@ -341,7 +420,7 @@ db_stream(struct req *r, enum stmt s, const char *const *params,
 		return CORE_EINVAL;
 	if (!db_connect())
 		return CORE_EDB;
-	if ((rc = db_plan_mode(r, stmt_plan_once(s))) != CORE_OK)
+	if ((rc = db_plan_mode(r, s)) != CORE_OK)
 		return rc;
 	/* The app role's 5 s default suits requests, not a big export. */
 	if ((rc = db_simple(r, "BEGIN; SET LOCAL statement_timeout = '300s'"))

@@ -15,15 +15,10 @@
 	"'agent_id', a.agent_id::text, 'assigned_by', a.assigned_by::text, " \
 	"'note', a.note, 'assigned_at', " ISO("a.assigned_at") ", " \
 	"'agent', " USER_JSON("a.agent_id")
-#define TICKET_FIELDS \
-	"'id', t.id::text, 'title', t.title, 'description', t.description, " \
-	"'status', t.status, 'created_by', t.created_by::text, " \
-	"'category_id', t.category_id, 'priority_id', t.priority_id, " \
-	"'created_at', " ISO("t.created_at") ", " \
-	"'updated_at', " ISO("t.updated_at") ", " \
-	"'creator', " USER_JSON("t.created_by") ", " \
-	"'priority', (SELECT json_build_object('id', p.id, 'name', p.name, " \
-	"'rank', p.rank) FROM priorities p WHERE p.id = t.priority_id)"
+/* An object of sql/013 without its closing brace, to append fields to. */
+#define OPEN(obj) "left(" obj ", -1)"
+/* A JSON value or null. */
+#define NULLABLE(v) "coalesce(" v ", 'null')"
 /* May the caller ($2 role, $3 id) see ticket t? */
 #define TICKET_VISIBLE(role, uid) \
 	"(" role " = 'admin' OR t.created_by = " uid "::bigint OR (" role \
@@ -111,12 +106,14 @@
 	" AND v.agent_id = $2::bigint))))"
 #define AFTER(col, op) "(t." col ", t.id) " op " " KEY_AFTER(col)
 /*
- * The ids of a page of the list, planned with the values; STMT_TK_ITEMS
- * then builds the JSON of those rows only, with the one plan it keeps
- * (planning those many sub-selects on every call cost more than running
- * them).  after: the keyset condition, "false" for orderings without one.
+ * A page of the list, planned with the values: each row's list item in
+ * parts (TKI_* in lib/tickets.h; sql/013), which lib/tkitem.c joins with
+ * the priority and category of STMT_TK_REFS_JSON.  after: the keyset
+ * condition, "false" for orderings without one.
  */
-#define TICKET_LIST(name, order, after) { name, "SELECT t.id::text" \
+#define TICKET_ITEM "t.id::text, t.api_json, t.creator_json," \
+	" t.priority_id::text, t.category_id::text, t.assignment_json"
+#define TICKET_LIST(name, order, after) { name, "SELECT " TICKET_ITEM \
 	" FROM tickets t" TICKET_WHERE " AND ($10::bigint IS NULL OR " after ")" \
 	" ORDER BY " order " LIMIT $8 OFFSET $9", 10 }
 /* The failures of a throttled key after this attempt (a day resets). */
@@ -218,53 +215,38 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	{ "tk_count_search", "SELECT count(*) FROM (SELECT 1 FROM tickets t"
 	  TICKET_WHERE " ORDER BY t.created_at DESC, t.id DESC LIMIT 501) c",
 	  7 },
-	/* STMT_TK_GET: the detail object; no row if not visible */
-	{ "tk_get",
-	  "SELECT json_build_object(" TICKET_FIELDS ", "
-	  "'category', (SELECT json_build_object('id', c.id, 'name', c.name,"
-	  " 'description', c.description) FROM categories c"
-	  " WHERE c.id = t.category_id), "
-	  "'ticket_comments', coalesce((SELECT json_agg(json_build_object("
-	  "'id', m.id::text, 'ticket_id', m.ticket_id::text, 'user_id',"
-	  " m.user_id::text, 'message', m.message, 'is_internal', m.is_internal,"
-	  " 'created_at', " ISO("m.created_at") ", 'user', "
-	  USER_JSON("m.user_id") ") ORDER BY m.created_at, m.id)"
-	  " FROM ticket_comments m WHERE m.ticket_id = t.id"
-	  " AND ($2 <> 'client' OR NOT m.is_internal)), '[]'::json), "
-	  "'attachments', coalesce((SELECT json_agg(json_build_object("
-	  "'id', f.id::text, 'ticket_id', f.ticket_id::text, 'file_key',"
-	  " f.file_key, 'filename', f.filename, 'content_type', f.content_type,"
-	  " 'size_bytes', f.size_bytes::text, 'uploaded_by', f.uploaded_by::text,"
-	  " 'created_at', " ISO("f.created_at") ", 'uploader', "
-	  USER_JSON("f.uploaded_by") ") ORDER BY f.id) FROM attachments f"
-	  " WHERE f.ticket_id = t.id), '[]'::json), "
-	  "'ticket_assignments', coalesce((SELECT json_agg(json_build_object("
-	  ASSIGNMENT_FIELDS ", 'assigner', " USER_JSON("a.assigned_by") ")"
-	  " ORDER BY a.assigned_at DESC, a.id DESC) FROM ticket_assignments a"
-	  " WHERE a.ticket_id = t.id), '[]'::json))::text"
-	  " FROM tickets t WHERE t.id = $1 AND " TICKET_VISIBLE("$2", "$3"), 3 },
 	/*
-	 * STMT_TK_ITEMS: the list items of ids $1 (an array), in its order, as
-	 * plain columns (TK_ITEM_* in lib/tickets.c): the JSON is built in C,
-	 * which costs a fraction of json_build_object's time.  A ticket has
-	 * at most one assignment (unique ticket_id), so the joins keep one row
-	 * per ticket; a missing person, category or priority reads as NULLs.
+	 * STMT_TK_GET: the detail object as JSON text, joined from the rows'
+	 * own objects (sql/013) by cutting each one's closing brace; no row if
+	 * not visible.
 	 */
-	{ "tk_items", "SELECT t.id::text, t.title, t.description, t.status,"
-	  " t.created_by::text, t.category_id::text, t.priority_id::text, "
-	  ISO("t.created_at") ", " ISO("t.updated_at") ","
-	  " u.id::text, u.name, u.email, p.id::text, p.name, p.rank::text,"
-	  " c.id::text, c.name, a.id::text, a.agent_id::text,"
-	  " a.assigned_by::text, a.note, " ISO("a.assigned_at") ","
-	  " g.id::text, g.name, g.email"
-	  " FROM unnest($1::bigint[]) WITH ORDINALITY AS page(pid, n)"
-	  " JOIN tickets t ON t.id = page.pid"
-	  " LEFT JOIN users u ON u.id = t.created_by"
-	  " LEFT JOIN priorities p ON p.id = t.priority_id"
-	  " LEFT JOIN categories c ON c.id = t.category_id"
-	  " LEFT JOIN ticket_assignments a ON a.ticket_id = t.id"
-	  " LEFT JOIN users g ON g.id = a.agent_id"
-	  " ORDER BY page.n", 1 },
+	{ "tk_get",
+	  "SELECT " OPEN("t.api_json") " || ',\"creator\":' || "
+	  NULLABLE("(SELECT u.person_json FROM users u WHERE u.id = t.created_by)")
+	  " || ',\"priority\":' || " NULLABLE("(SELECT p.api_json FROM"
+	  " priorities p WHERE p.id = t.priority_id)") " || ',\"category\":' || "
+	  NULLABLE("(SELECT c.api_json FROM categories c"
+	  " WHERE c.id = t.category_id)") " || ',\"ticket_comments\":[' ||"
+	  " coalesce((SELECT string_agg(" OPEN("m.api_json") " || ',\"user\":' || "
+	  NULLABLE("mu.person_json") " || '}', ',' ORDER BY m.created_at, m.id)"
+	  " FROM ticket_comments m LEFT JOIN users mu ON mu.id = m.user_id"
+	  " WHERE m.ticket_id = t.id AND ($2 <> 'client' OR NOT m.is_internal)),"
+	  " '') || '],\"attachments\":[' || coalesce((SELECT string_agg("
+	  OPEN("f.api_json") " || ',\"uploader\":' || " NULLABLE("fu.person_json")
+	  " || '}', ',' ORDER BY f.id) FROM attachments f LEFT JOIN users fu"
+	  " ON fu.id = f.uploaded_by WHERE f.ticket_id = t.id), '') ||"
+	  " '],\"ticket_assignments\":[' || coalesce((SELECT string_agg("
+	  OPEN("a.api_json") " || ',\"agent\":' || " NULLABLE("g.person_json")
+	  " || ',\"assigner\":' || " NULLABLE("b.person_json") " || '}', ','"
+	  " ORDER BY a.assigned_at DESC, a.id DESC) FROM ticket_assignments a"
+	  " LEFT JOIN users g ON g.id = a.agent_id LEFT JOIN users b"
+	  " ON b.id = a.assigned_by WHERE a.ticket_id = t.id), '') || ']}'"
+	  " FROM tickets t WHERE t.id = $1 AND " TICKET_VISIBLE("$2", "$3"), 3 },
+	/* STMT_TK_ITEM: one list item's parts, as a list page has them */
+	{ "tk_item", "SELECT " TICKET_ITEM " FROM tickets t WHERE t.id = $1", 1 },
+	/* STMT_TK_REFS_JSON: every priority ('p') and category ('c') object */
+	{ "tk_refs_json", "SELECT 'p', id::text, api_json FROM priorities"
+	  " UNION ALL SELECT 'c', id::text, ref_json FROM categories", 0 },
 	/* STMT_TK_LOCK: the fields the rules need, row locked */
 	{ "tk_lock",
 	  "SELECT t.status, t.created_by::text, t.title, t.description,"
@@ -757,7 +739,8 @@ stmt_plan_once(enum stmt s)
 	case STMT_SESSION_AUTH:
 	case STMT_SESSION_TOUCH:
 	case STMT_TK_GET:
-	case STMT_TK_ITEMS:
+	case STMT_TK_ITEM:
+	case STMT_TK_COUNT_ALL:		/* a few rows of counters */
 		return 1;
 	default:
 		return 0;

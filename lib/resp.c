@@ -123,8 +123,15 @@ resp_json(struct req *r, int status, const cJSON *j)
 		    "{\"error\":\"Internal server error\"}");
 		return;
 	}
-	resp_text(r, status, "application/json; charset=utf-8", s);
+	resp_json_text(r, status, s);
 	cJSON_free(s);
+}
+
+/* JSON text made elsewhere (the database's, or a buf). */
+void
+resp_json_text(struct req *r, int status, const char *text)
+{
+	resp_text(r, status, "application/json; charset=utf-8", text);
 }
 
 void

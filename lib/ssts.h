@@ -354,6 +354,7 @@ void		 resp_write(struct req *, const char *, size_t);
 void		 resp_cut(struct req *);
 void		 resp_puts(struct req *, const char *);
 void		 resp_json(struct req *, int status, const cJSON *);
+void		 resp_json_text(struct req *, int status, const char *);
 void		 resp_error(struct req *, int status, const char *message);
 void		 resp_validation(struct req *, const struct field_spec *, size_t,
 		    const struct field *);
@@ -408,6 +409,19 @@ int		 db_ping(struct req *);
  */
 enum core_err	 db_run(struct req *, enum stmt, const char *const *params,
 		    struct rows *out);
+/*
+ * Runs up to DB_BATCH_MAX statements in one round trip (a libpq
+ * pipeline), each as db_run would; outside db_begin, one failing undoes
+ * the others.  Returns the first error; the rows of the calls before it
+ * are filled.
+ */
+#define DB_BATCH_MAX	8
+struct db_call {
+	enum stmt		 s;
+	const char *const	*params;
+	struct rows		*out;	/* NULL: the rows are not wanted */
+};
+enum core_err	 db_batch(struct req *, const struct db_call *, size_t n);
 /*
  * Streams a prepared statement's rows without copying the result: "fn"
  * is called once per row with a struct rows of exactly one row, whose

@@ -12,6 +12,8 @@
 #include "idem.h"
 #include "tickets.h"
 
+#define TK_JSON_MAX	(4u * 1024 * 1024)	/* a list page's JSON text */
+
 const char *const tk_statuses[] = { "Open", "In Progress", "Resolved",
     "Closed", NULL };
 
@@ -216,87 +218,50 @@ tk_db(enum core_err rc)
  * and priority is counted by the counters of sql/008 (exact: they change
  * in the same transactions as the tickets); anything else by the query.
  */
-static enum core_err
+static struct db_call
 tk_count(struct req *r, const struct tk_filter *f, const char **p,
-    struct rows *cnt)
+    const char **q, struct rows *cnt)
 {
-	const char	*q[2] = { f->status, f->priority_id };
-
+	q[0] = f->status;
+	q[1] = f->priority_id;
 	if (f->q != NULL)
-		return db_run(r, STMT_TK_COUNT_SEARCH, p, cnt);
+		return (struct db_call){ STMT_TK_COUNT_SEARCH, p, cnt };
 	if (r->user.role == ROLE_ADMIN && f->category_id == NULL &&
 	    f->assigned_to == NULL)
-		return db_run(r, STMT_TK_COUNT_ALL, q, cnt);
-	return db_run(r, STMT_TK_COUNT, p, cnt);
+		return (struct db_call){ STMT_TK_COUNT_ALL, q, cnt };
+	return (struct db_call){ STMT_TK_COUNT, p, cnt };
 }
 
 /*
- * A full page in an order with a keyset names its last ticket: the next
- * page is `after` it, as quick to read however deep it is.
- */
-static void
-tk_next_after(cJSON *env, cJSON *list, const struct tk_filter *f)
-{
-	cJSON	*last, *id;
-
-	if (f->sort > TK_SORT_UPDATED ||
-	    cJSON_GetArraySize(list) != (int)f->limit)
-		return;
-	last = cJSON_GetArrayItem(list, cJSON_GetArraySize(list) - 1);
-	id = cJSON_GetObjectItemCaseSensitive(last, "id");
-	if (cJSON_IsString(id))
-		cJSON_AddStringToObject(env, "nextAfter", id->valuestring);
-}
-
-/*
- * Appends to list the items of the n tickets ids (decimal text), in that
- * order; every one must exist (the caller chose them in this transaction
- * or checked their visibility).
+ * Appends the list items of list rows rs, comma-separated, with the
+ * priorities and categories of refs (STMT_TK_REFS_JSON).
  */
 static enum core_err
-tk_items(struct req *r, const char *const *ids, size_t n, cJSON *list)
+tk_items(const struct rows *rs, const struct rows *refs, struct buf *out)
 {
-	const char	*p[1];
-	char		*arr, *w;
-	size_t		 i, len = 3;
-	struct rows	 rs;
-	enum core_err	 rc;
+	size_t		 i;
 
-	if (n == 0)
-		return CORE_OK;
-	for (i = 0; i < n; i++)
-		len += strlen(ids[i]) + 1;
-	if ((arr = w = arena_alloc(&r->arena, len)) == NULL)
-		return CORE_ENOMEM;
-	*w++ = '{';
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			*w++ = ',';
-		memcpy(w, ids[i], strlen(ids[i]));
-		w += strlen(ids[i]);
-	}
-	*w++ = '}';
-	*w = '\0';
-	p[0] = arr;
-	if ((rc = db_run(r, STMT_TK_ITEMS, p, &rs)) != CORE_OK)
-		return rc;
-	if (rs.n != n || rs.ncol != TKI__MAX)
+	if (rs->n > 0 && rs->ncol != TKI__MAX)
 		return CORE_EDB;
-	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(list, tk_item_json(&ROW(&rs, i, 0)));
+	for (i = 0; i < rs->n; i++) {
+		if (i > 0)
+			buf_putc(out, ',');
+		if (!tk_item_put(out, (const char *const *)&ROW(rs, i, 0),
+		    refs))
+			return out->err != CORE_OK ? out->err : CORE_EDB;
+	}
 	return CORE_OK;
 }
 
 enum tk_result
-tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
+tk_list_text(struct req *r, const struct tk_filter *f, struct buf *out,
+    struct tk_page *pg)
 {
 	char		 uid[24], lim[24], off[24];
-	const char	*p[10];
-	struct rows	 ids, cnt;
-	cJSON		*env, *list;
-	double		 total;
-	int		 capped;
-	enum stmt	 s;
+	const char	*p[10], *q[2];
+	struct rows	 rows, cnt, refs;
+	struct db_call	 c[3];
+	long long	 total;
 
 	p[0] = role_name(r->user.role);
 	p[1] = uid_text(r, uid);
@@ -312,28 +277,49 @@ tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
 	p[7] = lim;
 	p[8] = off;
 	p[9] = f->after;
-	s = (enum stmt)(STMT_TK_LIST_CREATED_DESC + 2 * (int)f->sort + !!f->asc);
-	if (db_run(r, s, p, &ids) != CORE_OK || tk_count(r, f, p, &cnt) !=
-	    CORE_OK || cnt.n != 1)
+	/* the page, its total and the priorities and categories: one trip */
+	c[0] = (struct db_call){ (enum stmt)(STMT_TK_LIST_CREATED_DESC +
+	    2 * (int)f->sort + !!f->asc), p, &rows };
+	c[1] = tk_count(r, f, p, q, &cnt);
+	c[2] = (struct db_call){ STMT_TK_REFS_JSON, NULL, &refs };
+	if (db_batch(r, c, 3) != CORE_OK || cnt.n != 1)
 		return TK_DB;
-	env = req_own(r, cJSON_CreateObject());
-	list = cJSON_AddArrayToObject(env, "tickets");
-	if (tk_items(r, ids.cell, ids.n, list) != CORE_OK)
+	buf_init(out, &r->arena, TK_JSON_MAX);
+	buf_puts(out, "{\"tickets\":[");
+	if (tk_items(&rows, &refs, out) != CORE_OK)
 		return TK_DB;
-	total = strtod(ROW(&cnt, 0, 0), NULL);
-	capped = f->q != NULL && total > TK_SEARCH_CAP;
-	cJSON_AddNumberToObject(env, "total", capped ? TK_SEARCH_CAP : total);
-	if (capped)
-		cJSON_AddTrueToObject(env, "totalCapped");
-	tk_next_after(env, list, f);
-	cJSON_AddNumberToObject(env, "page", (double)f->page);
-	cJSON_AddNumberToObject(env, "limit", (double)f->limit);
-	*out = env;
+	total = strtoll(ROW(&cnt, 0, 0), NULL, 10);
+	pg->capped = f->q != NULL && total > TK_SEARCH_CAP;
+	buf_printf(out, "],\"total\":%lld,\"page\":%lld,\"limit\":%lld}",
+	    pg->capped ? (long long)TK_SEARCH_CAP : total,
+	    (long long)f->page, (long long)f->limit);
+	/* a full page in an order with a keyset names its last ticket: the
+	 * next page is `after` it, as quick to read however deep it is */
+	pg->next_after = f->sort <= TK_SORT_UPDATED &&
+	    rows.n == (size_t)f->limit ? ROW(&rows, rows.n - 1, TKI_ID) : NULL;
+	return out->err == CORE_OK ? TK_OK : TK_DB;
+}
+
+enum tk_result
+tk_list(struct req *r, const struct tk_filter *f, cJSON **out)
+{
+	struct buf	 b;
+	struct tk_page	 pg;
+	enum tk_result	 rc;
+
+	if ((rc = tk_list_text(r, f, &b, &pg)) != TK_OK)
+		return rc;
+	if ((*out = own_json(r, b.data)) == NULL)
+		return TK_DB;
+	if (pg.capped)
+		cJSON_AddTrueToObject(*out, "totalCapped");
+	if (pg.next_after != NULL)
+		cJSON_AddStringToObject(*out, "nextAfter", pg.next_after);
 	return TK_OK;
 }
 
 enum tk_result
-tk_get(struct req *r, int64_t id, cJSON **out)
+tk_get_text(struct req *r, int64_t id, const char **out)
 {
 	char		 tid[24], uid[24];
 	const char	*p[3];
@@ -347,7 +333,19 @@ tk_get(struct req *r, int64_t id, cJSON **out)
 		return TK_DB;
 	if (rs.n != 1)
 		return TK_NOTFOUND;
-	*out = own_json(r, ROW(&rs, 0, 0));
+	*out = ROW(&rs, 0, 0);
+	return *out ? TK_OK : TK_DB;
+}
+
+enum tk_result
+tk_get(struct req *r, int64_t id, cJSON **out)
+{
+	const char	*text;
+	enum tk_result	 rc;
+
+	if ((rc = tk_get_text(r, id, &text)) != TK_OK)
+		return rc;
+	*out = own_json(r, text);
 	return *out ? TK_OK : TK_DB;
 }
 
@@ -377,12 +375,18 @@ tk_history(struct req *r, int64_t id, int64_t limit, cJSON **out)
 static enum tk_result
 tk_item(struct req *r, const char *tid, cJSON **out)
 {
-	cJSON	*list;
+	const char	*p[1] = { tid };
+	struct rows	 rs, refs;
+	struct db_call	 c[2] = { { STMT_TK_ITEM, p, &rs },
+			    { STMT_TK_REFS_JSON, NULL, &refs } };
+	struct buf	 b;
 
-	list = req_own(r, cJSON_CreateArray());
-	if (list == NULL || tk_items(r, &tid, 1, list) != CORE_OK)
+	if (db_batch(r, c, 2) != CORE_OK || rs.n != 1)
 		return TK_DB;
-	*out = req_own(r, cJSON_DetachItemFromArray(list, 0));
+	buf_init(&b, &r->arena, TK_JSON_MAX);
+	if (tk_items(&rs, &refs, &b) != CORE_OK || b.err != CORE_OK)
+		return TK_DB;
+	*out = own_json(r, b.data);
 	return *out ? TK_OK : TK_DB;
 }
 

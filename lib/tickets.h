@@ -91,25 +91,41 @@ int		 tk_status_valid(const char *);
 const char	*tk_result_message(enum tk_result);
 int		 tk_result_status(enum tk_result);	/* HTTP status */
 
-/* The columns of STMT_TK_ITEMS, in order. */
+/* The columns of a list row (TICKET_ITEM in lib/db_stmts.c), in order. */
 enum tk_item_col {
-	TKI_ID, TKI_TITLE, TKI_DESC, TKI_STATUS, TKI_CREATED_BY,
-	TKI_CATEGORY_ID, TKI_PRIORITY_ID, TKI_CREATED_AT, TKI_UPDATED_AT,
-	TKI_U_ID, TKI_U_NAME, TKI_U_EMAIL,		/* the creator */
-	TKI_P_ID, TKI_P_NAME, TKI_P_RANK,		/* the priority */
-	TKI_C_ID, TKI_C_NAME,				/* the category */
-	TKI_A_ID, TKI_A_AGENT, TKI_A_BY, TKI_A_NOTE, TKI_A_AT,	/* assignment */
-	TKI_G_ID, TKI_G_NAME, TKI_G_EMAIL,		/* its agent */
+	TKI_ID,			/* decimal text */
+	TKI_TICKET,		/* the ticket's own object (sql/013) */
+	TKI_CREATOR,		/* its creator's object */
+	TKI_PRIORITY_ID,	/* decimal text or NULL */
+	TKI_CATEGORY_ID,
+	TKI_ASSIGNMENTS,	/* the array of its assignment with the agent */
 	TKI__MAX
 };
 /* A small integer (decimal text) as a JSON number, or null (lib/tkitem.c). */
 void		 tk_json_int(cJSON *, const char *key, const char *v);
-/* A list item from one row of STMT_TK_ITEMS (lib/tkitem.c); caller frees. */
-cJSON		*tk_item_json(const char *const *cells);
+/*
+ * Appends the list item of one list row; refs are the rows of
+ * STMT_TK_REFS_JSON (kind 'p' or 'c', id, object).  0 if malformed.
+ */
+int		 tk_item_put(struct buf *, const char *const *cells,
+		    const struct rows *refs);
 
-/* {"tickets":[...],"total":N,"page":P,"limit":L} for the caller. */
+/* What a list page says besides its JSON (the API sends it as headers). */
+struct tk_page {
+	const char	*next_after;	/* the page's last id, if full and keyed */
+	int		 capped;	/* a search's total stopped counting */
+};
+
+/*
+ * {"tickets":[...],"total":N,"page":P,"limit":L} for the caller, as JSON
+ * text (the API's answer) or as a tree with "nextAfter" and "totalCapped"
+ * (the pages).
+ */
+enum tk_result	 tk_list_text(struct req *, const struct tk_filter *,
+		    struct buf *out, struct tk_page *);
 enum tk_result	 tk_list(struct req *, const struct tk_filter *, cJSON **out);
-/* The detail object (comments, attachments, assignments). */
+/* The detail object (comments, attachments, assignments), as text or tree. */
+enum tk_result	 tk_get_text(struct req *, int64_t id, const char **out);
 enum tk_result	 tk_get(struct req *, int64_t id, cJSON **out);
 /* The ticket's audit rows, newest first (at most limit; 0 = all). */
 enum tk_result	 tk_history(struct req *, int64_t id, int64_t limit,

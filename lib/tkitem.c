@@ -1,22 +1,15 @@
 /*
- * SSTS - a list item's JSON, built from the plain columns of
- * STMT_TK_ITEMS (cheaper than json_build_object in the database, which
- * was most of a list request's cost).  The shape is the original's list
- * item, field for field and in its order.
+ * SSTS - a list item's JSON, joined from the objects a list row carries
+ * (sql/013): the ticket's own fields, then its creator, priority,
+ * category and assignment with its agent, field for field and in the
+ * original's order.  Nothing is parsed or escaped here: PostgreSQL made
+ * each piece, this only cuts a closing brace and appends.
  */
 #include <stdlib.h>
+#include <string.h>
 
 #include "ssts.h"
 #include "tickets.h"
-
-static void
-add_text(cJSON *o, const char *key, const char *v)
-{
-	if (v == NULL)
-		cJSON_AddNullToObject(o, key);
-	else
-		cJSON_AddStringToObject(o, key, v);
-}
 
 void
 tk_json_int(cJSON *o, const char *key, const char *v)
@@ -27,89 +20,54 @@ tk_json_int(cJSON *o, const char *key, const char *v)
 		cJSON_AddNumberToObject(o, key, strtod(v, NULL));
 }
 
-/* {id, name, email} from three cells; null when the person is gone. */
-static void
-add_person(cJSON *o, const char *key, const char *const *c)
+/* An object without its closing brace; 0 if obj is not an object. */
+static int
+put_open(struct buf *b, const char *obj)
 {
-	cJSON	*p;
+	size_t	 n;
 
-	if (c[0] == NULL) {
-		cJSON_AddNullToObject(o, key);
-		return;
-	}
-	p = cJSON_AddObjectToObject(o, key);
-	add_text(p, "id", c[0]);
-	add_text(p, "name", c[1]);
-	add_text(p, "email", c[2]);
+	if (obj == NULL || (n = strlen(obj)) < 2 || obj[0] != '{' ||
+	    obj[n - 1] != '}')
+		return 0;
+	buf_putn(b, obj, n - 1);
+	return 1;
 }
 
+/* ,"key":value where a NULL cell is null. */
 static void
-add_priority(cJSON *o, const char *const *c)
+put_field(struct buf *b, const char *key, const char *value)
 {
-	cJSON	*p;
-
-	if (c[TKI_P_ID] == NULL) {
-		cJSON_AddNullToObject(o, "priority");
-		return;
-	}
-	p = cJSON_AddObjectToObject(o, "priority");
-	tk_json_int(p, "id", c[TKI_P_ID]);
-	add_text(p, "name", c[TKI_P_NAME]);
-	tk_json_int(p, "rank", c[TKI_P_RANK]);
+	buf_putn(b, ",\"", 2);
+	buf_puts(b, key);
+	buf_putn(b, "\":", 2);
+	buf_puts(b, value != NULL ? value : "null");
 }
 
-static void
-add_category(cJSON *o, const char *const *c)
+/* The object of priority or category ('p', 'c') id in refs, or NULL. */
+static const char *
+ref_json(const struct rows *refs, char kind, const char *id)
 {
-	cJSON	*p;
+	size_t	 i;
 
-	if (c[TKI_C_ID] == NULL) {
-		cJSON_AddNullToObject(o, "category");
-		return;
-	}
-	p = cJSON_AddObjectToObject(o, "category");
-	tk_json_int(p, "id", c[TKI_C_ID]);
-	add_text(p, "name", c[TKI_C_NAME]);
-}
-
-/* The ticket's assignments: none or one (ticket_id is unique). */
-static void
-add_assignments(cJSON *o, const char *const *c)
-{
-	cJSON	*list, *a;
-
-	list = cJSON_AddArrayToObject(o, "ticket_assignments");
-	if (c[TKI_A_ID] == NULL || (a = cJSON_CreateObject()) == NULL)
-		return;
-	cJSON_AddItemToArray(list, a);
-	add_text(a, "id", c[TKI_A_ID]);
-	add_text(a, "ticket_id", c[TKI_ID]);
-	add_text(a, "agent_id", c[TKI_A_AGENT]);
-	add_text(a, "assigned_by", c[TKI_A_BY]);
-	add_text(a, "note", c[TKI_A_NOTE]);
-	add_text(a, "assigned_at", c[TKI_A_AT]);
-	add_person(a, "agent", c + TKI_G_ID);
-}
-
-cJSON *
-tk_item_json(const char *const *c)
-{
-	cJSON	*o;
-
-	if ((o = cJSON_CreateObject()) == NULL)
+	if (id == NULL || refs->ncol != 3)
 		return NULL;
-	add_text(o, "id", c[TKI_ID]);
-	add_text(o, "title", c[TKI_TITLE]);
-	add_text(o, "description", c[TKI_DESC]);
-	add_text(o, "status", c[TKI_STATUS]);
-	add_text(o, "created_by", c[TKI_CREATED_BY]);
-	tk_json_int(o, "category_id", c[TKI_CATEGORY_ID]);
-	tk_json_int(o, "priority_id", c[TKI_PRIORITY_ID]);
-	add_text(o, "created_at", c[TKI_CREATED_AT]);
-	add_text(o, "updated_at", c[TKI_UPDATED_AT]);
-	add_person(o, "creator", c + TKI_U_ID);
-	add_priority(o, c);
-	add_category(o, c);
-	add_assignments(o, c);
-	return o;
+	for (i = 0; i < refs->n; i++)
+		if (ROW(refs, i, 0)[0] == kind && strcmp(ROW(refs, i, 1), id) == 0)
+			return ROW(refs, i, 2);
+	return NULL;
+}
+
+int
+tk_item_put(struct buf *b, const char *const *c, const struct rows *refs)
+{
+	const char	*a = c[TKI_ASSIGNMENTS];
+
+	if (!put_open(b, c[TKI_TICKET]) || a == NULL || a[0] != '[')
+		return 0;
+	put_field(b, "creator", c[TKI_CREATOR]);
+	put_field(b, "priority", ref_json(refs, 'p', c[TKI_PRIORITY_ID]));
+	put_field(b, "category", ref_json(refs, 'c', c[TKI_CATEGORY_ID]));
+	put_field(b, "ticket_assignments", a);
+	buf_putc(b, '}');
+	return b->err == CORE_OK;
 }

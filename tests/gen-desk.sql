@@ -25,8 +25,9 @@
 -- refused.  Constraints and foreign keys all apply; the audit hash chain's
 -- trigger, the counters' (sql/008, 010, 011) and the search documents'
 -- (sql/009) are replaced by one pass of audit_chain_extend(),
--- ticket_counts_rebuild(), ticket_days_rebuild(), user_counts_rebuild()
--- and ticket_search_rebuild() at the end.  The
+-- ticket_counts_rebuild(), ticket_days_rebuild(), user_counts_rebuild(),
+-- ticket_search_rebuild() and (the list items' parts, sql/013)
+-- ticket_list_json_rebuild() at the end.  The
 -- tickets table is write-locked while it runs (readers go on); the audit
 -- log is locked entirely.
 
@@ -66,6 +67,8 @@ ALTER TABLE users DISABLE TRIGGER users_count_insert_delete;
 ALTER TABLE audit_logs DISABLE TRIGGER audit_logs_days;
 ALTER TABLE ticket_assignments DISABLE TRIGGER assignments_count;
 ALTER TABLE ticket_comments DISABLE TRIGGER ticket_comments_search;
+ALTER TABLE tickets DISABLE TRIGGER tickets_creator_json;
+ALTER TABLE ticket_assignments DISABLE TRIGGER assignments_list_json;
 DO $$
 BEGIN
 	IF EXISTS (SELECT 1 FROM users WHERE email LIKE 'gen-%@example.com') THEN
@@ -381,6 +384,9 @@ SELECT user_counts_rebuild() \g /dev/null
 \echo gen-desk: search documents
 ALTER TABLE ticket_comments ENABLE TRIGGER ticket_comments_search;
 SELECT ticket_search_rebuild() \g /dev/null
+ALTER TABLE tickets ENABLE TRIGGER tickets_creator_json;
+ALTER TABLE ticket_assignments ENABLE TRIGGER assignments_list_json;
+SELECT ticket_list_json_rebuild() \g /dev/null
 
 COMMIT;
 

@@ -12,6 +12,7 @@ from tickets_fixtures import (ASSIGNMENT_KEYS, BAD_AGENT, CLOSED,
                               TICKET_KEYS, assert_error, assert_json,
                               assert_validation, assign, audit_rows, desk,
                               make_user, new_ticket, set_status, word)
+from conftest import unique_email
 
 
 def is_id(v):
@@ -320,10 +321,11 @@ def as_list_item(detail):
 
 
 def test_list_item_equals_detail(desk):
-    """The list builds its items in C from plain columns and the detail
-    in SQL: for tickets with and without a category, priority, assignment
-    and note, with quotes, markup and new lines, every list item (and the
-    answer to create) equals the detail, field for field and in order."""
+    """The list joins its items from the parts the rows keep (sql/013,
+    lib/tkitem.c) and the detail from the rows as they are: for tickets
+    with and without a category, priority, assignment and note, with
+    quotes, markup and new lines, every list item (and the answer to
+    create) equals the detail, field for field and in order."""
     made = [new_ticket(desk.A, title='Quote " <b>tag</b> & \\ ' + word(),
                        description="Line 1\nLine 2\t\u00e9\u2603"),
             new_ticket(desk.A, category_id=3, priority_id=1),
@@ -341,6 +343,68 @@ def test_list_item_equals_detail(desk):
     fresh = as_list_item(desk.D.get("/api/tickets/%s"
                                     % made[0]["id"]).json())
     assert made[0] == fresh, "create answers the list item"
+
+def test_list_item_follows_renames_and_reassignment(desk, stack):
+    """A ticket keeps its creator and assignment for the list (sql/013):
+    renaming the creator or the agent, reassigning, losing the agent,
+    and renaming the category and priority all show in
+    the list at once, and the item still equals the detail."""
+    client = make_user(stack, "client", "Client " + word())
+    agent = make_user(stack, "agent", "Agent " + word())
+    other = make_user(stack, "agent", "Agent " + word())
+    cat = desk.D.post("/api/categories", {"name": "Cat " + word()}).json()
+    prio = desk.D.post("/api/priorities", {"name": "P " + word(),
+                                           "rank": 7}).json()
+    t = new_ticket(client, category_id=cat["id"], priority_id=prio["id"])
+    assign(desk.D, t["id"], agent.id, note="first")
+
+    def item():
+        found = [x for x in lst(client)["tickets"] if x["id"] == t["id"]]
+        assert len(found) == 1
+        detail = desk.D.get("/api/tickets/%s" % t["id"]).json()
+        assert found[0] == as_list_item(detail)
+        return found[0]
+
+    def agent_of(it):
+        return [a["agent"] for a in it["ticket_assignments"]]
+
+    assert agent_of(item()) == [{"id": agent.id, "name": agent.user["name"],
+                                 "email": agent.user["email"]}]
+    for who in (client, agent):
+        new = {"name": "Renamed " + word(), "email": unique_email("ren")}
+        r = desk.D.patch("/api/users/%s" % who.id, new)
+        assert r.status_code == 200, r.text
+        who.user.update(new)
+    it = item()
+    assert it["creator"] == {"id": client.id, "name": client.user["name"],
+                             "email": client.user["email"]}
+    assert agent_of(it)[0]["name"] == agent.user["name"]
+    assert agent_of(it)[0]["email"] == agent.user["email"]
+    assign(desk.D, t["id"], other.id, note='second "one"')
+    it = item()
+    assert agent_of(it)[0]["id"] == other.id
+    assert it["ticket_assignments"][0]["note"] == 'second "one"'
+    for kind, obj in (("categories", cat), ("priorities", prio)):
+        r = desk.D.patch("/api/%s/%s" % (kind, obj["id"]),
+                         {"name": "Renamed " + word()})
+        assert r.status_code == 200, r.text
+        obj.update(r.json())
+    it = item()
+    assert it["category"] == {"id": cat["id"], "name": cat["name"]}
+    assert it["priority"]["name"] == prio["name"]
+    # what removing the agent's account does (ON DELETE SET NULL; the
+    # application deactivates accounts, their audit rows keep them)
+    stack.psql("UPDATE ticket_assignments SET agent_id = NULL"
+               " WHERE ticket_id = %d" % int(t["id"]))
+    it = item()
+    assert it["ticket_assignments"][0]["agent_id"] is None
+    assert agent_of(it) == [None]
+    # and the ticket's own row says the same as a fresh rebuild would
+    assert stack.psql_one(
+        "SELECT creator_json = (SELECT person_json FROM users WHERE id ="
+        " created_by) AND assignment_json = ticket_assignment_json(id)"
+        " FROM tickets WHERE id = %d" % int(t["id"])) == "t"
+
 
 def test_list_agent_sees_only_assigned(desk, stack):
     """Agents see the tickets assigned to them (and, as the lead's

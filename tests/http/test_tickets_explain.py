@@ -29,7 +29,7 @@ GEN_SQL = os.path.join(stackmod.ROOT, "tests", "gen-desk.sql")
 PLANS_TXT = os.path.join(stackmod.OUT, "explain", "plans.txt")
 WATCHED = ("tickets", "ticket_comments")
 READ_STMTS = re.compile(r"^(tk_list_\w+|tk_count|tk_count_all|tk_count_search|"
-                        r"tk_get|tk_items|"
+                        r"tk_get|tk_item|"
                         r"stats_dashboard|stats_activity)$")
 
 REC_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \w+ \[\d+\] ")
@@ -392,7 +392,7 @@ def test_plan_once_statements_generic_plans_use_indexes(plans):
     generic plans scan neither tickets nor comments."""
     _, report = plans
     once = plan_once_names()
-    assert {"tk_get", "tk_items", "session_auth"} <= once, once
+    assert {"tk_get", "tk_item", "session_auth"} <= once, once
     checked = [r for r in report
                if r["mode"] == "generic" and r["name"] in once]
     assert {r["name"] for r in checked} >= {"tk_get"}, "detail not captured"

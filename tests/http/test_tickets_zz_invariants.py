@@ -2,8 +2,9 @@
 that it runs after the other tickets modules on the shared stack): one
 `created` audit row per ticket, one `commented` row per comment, at most
 one assignment per ticket and its `assigned` row, no empty `updated`
-rows, the counters of sql/008 and the audit chain agree with the tables,
-and no crash or sanitizer report in the tickets workers' log.
+rows, the counters of sql/008, the list parts of sql/013 and the audit
+chain agree with the tables, and no crash or sanitizer report in the
+tickets workers' log.
 (SECURITY.md 2.3.3: the business row and its audit row are one
 transaction.)"""
 import re
@@ -199,3 +200,14 @@ def test_no_worker_crash_in_logs(stack):
     text = stack.log_text(r"^(tickets|desk)\.log$")
     hits = [ln for ln in text.splitlines() if CRASH_RE.search(ln)]
     assert hits == [], hits[:20]
+
+
+def test_list_parts_match_their_sources(stack):
+    """Every ticket's list parts (sql/013) say what its creator and its
+    assignment say now, after all the renames and reassignments above."""
+    bad = stack.psql(
+        "SELECT t.id FROM tickets t LEFT JOIN users u ON u.id = t.created_by "
+        "WHERE t.creator_json IS DISTINCT FROM u.person_json "
+        "OR t.assignment_json IS DISTINCT FROM ticket_assignment_json(t.id) "
+        "OR t.api_json::json->>'id' IS DISTINCT FROM t.id::text")
+    assert bad == [], "tickets whose list parts are stale: %s" % bad[:20]

@@ -2,8 +2,9 @@
  * SSTS - unit tests for the list's query reader, tk_filter_read() of
  * lib/tickets.c: defaults, sort and order names, the keyset (`after`:
  * only with an ordering that has one, never with page), bounds and
- * repeated parameters.  And tk_item_json() of lib/tkitem.c: a list item
- * from STMT_TK_ITEMS's columns, in the original's shape, nulls included.
+ * repeated parameters.  And tk_item_put() of lib/tkitem.c: a list item
+ * joined from a list row's parts (sql/013) and the page's priorities and
+ * categories, nulls included, malformed parts refused.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -129,79 +130,91 @@ test_bounds(void **state)
 	assert_non_null(f[TK_F_PAGE].err);
 }
 
-/* The JSON text of the item made from cells. */
-static char *
-item_text(const char *const *cells)
-{
-	cJSON	*o;
-	char	*s;
+/* The priorities and categories a list page reads with its rows. */
+static const char *ref_cells[] = {
+	"p", "4", "{\"id\":4,\"name\":\"Urgent\",\"rank\":1}",
+	"p", "14", "{\"id\":14,\"name\":\"Later\",\"rank\":9}",
+	"c", "4", "{\"id\":4,\"name\":\"Network\"}",
+	"c", "2", "{\"id\":2,\"name\":\"Hardware\"}",
+};
+static const struct rows refs = { 4, 3, ref_cells, NULL };
 
-	assert_non_null(o = tk_item_json(cells));
-	s = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	assert_non_null(s);
-	return s;
+/* The item text of one list row, or NULL if tk_item_put refused it. */
+static const char *
+item_text(struct arena *a, const char *const *cells)
+{
+	struct buf	 b;
+
+	buf_init(&b, a, 1 << 16);
+	return tk_item_put(&b, cells, &refs) ? buf_str(&b) : NULL;
 }
 
 static void
 test_item_full(void **state)
 {
-	const char	*c[TKI__MAX] = {
-		"12", "Printer \"jam\"", "Line 1\nline 2", "In Progress", "3",
-		"2", "4", "2026-11-24T10:11:12.345Z", "2026-11-25T00:00:00.000Z",
-		"3", "Client <A>", "a@example.com", "4", "Urgent", "1",
-		"2", "Hardware", "7", "5", "1", NULL, "2026-11-24T11:00:00.000Z",
-		"5", "Agent G", "g@example.com" };
-	char		*s;
+	const char	*c[TKI__MAX] = { "12",
+		"{\"id\":\"12\",\"title\":\"Printer \\\"jam\\\"\"}",
+		"{\"id\":\"3\",\"name\":\"Client <A>\"}", "4", "2",
+		"[{\"id\":\"7\",\"agent\":{\"id\":\"5\"}}]" };
+	struct arena	 a;
 
 	(void)state;
-	s = item_text(c);
-	assert_string_equal(s, "{\"id\":\"12\",\"title\":\"Printer \\\"jam\\\"\","
-	    "\"description\":\"Line 1\\nline 2\",\"status\":\"In Progress\","
-	    "\"created_by\":\"3\",\"category_id\":2,\"priority_id\":4,"
-	    "\"created_at\":\"2026-11-24T10:11:12.345Z\","
-	    "\"updated_at\":\"2026-11-25T00:00:00.000Z\","
-	    "\"creator\":{\"id\":\"3\",\"name\":\"Client <A>\","
-	    "\"email\":\"a@example.com\"},"
+	arena_init(&a, 1 << 20);
+	assert_string_equal(item_text(&a, c), "{\"id\":\"12\","
+	    "\"title\":\"Printer \\\"jam\\\"\","
+	    "\"creator\":{\"id\":\"3\",\"name\":\"Client <A>\"},"
 	    "\"priority\":{\"id\":4,\"name\":\"Urgent\",\"rank\":1},"
 	    "\"category\":{\"id\":2,\"name\":\"Hardware\"},"
-	    "\"ticket_assignments\":[{\"id\":\"7\",\"ticket_id\":\"12\","
-	    "\"agent_id\":\"5\",\"assigned_by\":\"1\",\"note\":null,"
-	    "\"assigned_at\":\"2026-11-24T11:00:00.000Z\","
-	    "\"agent\":{\"id\":\"5\",\"name\":\"Agent G\","
-	    "\"email\":\"g@example.com\"}}]}");
-	free(s);
+	    "\"ticket_assignments\":[{\"id\":\"7\",\"agent\":{\"id\":\"5\"}}]}");
+	arena_free(&a);
 }
 
-/* No category, priority or assignment; an assignment whose agent and
- * assigner are gone (ON DELETE SET NULL). */
+/* No category or priority, one that is gone, no assignment: nulls. */
 static void
 test_item_nulls(void **state)
 {
-	const char	*c[TKI__MAX] = {
-		"9", "T", "D", "Open", "3", NULL, NULL,
-		"2026-11-24T10:11:12.345Z", "2026-11-24T10:11:12.345Z",
-		"3", "C", "c@example.com" };
-	char		*s;
+	const char	*c[TKI__MAX] = { "9", "{\"id\":\"9\"}", NULL, NULL,
+		"3", "[]" };
+	struct arena	 a;
 
 	(void)state;
-	s = item_text(c);
-	assert_string_equal(s, "{\"id\":\"9\",\"title\":\"T\",\"description\":\"D\","
-	    "\"status\":\"Open\",\"created_by\":\"3\",\"category_id\":null,"
-	    "\"priority_id\":null,\"created_at\":\"2026-11-24T10:11:12.345Z\","
-	    "\"updated_at\":\"2026-11-24T10:11:12.345Z\","
-	    "\"creator\":{\"id\":\"3\",\"name\":\"C\",\"email\":\"c@example.com\"},"
+	arena_init(&a, 1 << 20);
+	assert_string_equal(item_text(&a, c), "{\"id\":\"9\",\"creator\":null,"
 	    "\"priority\":null,\"category\":null,\"ticket_assignments\":[]}");
-	free(s);
-	c[TKI_A_ID] = "8";
-	c[TKI_A_AT] = "2026-11-24T11:00:00.000Z";
-	c[TKI_A_NOTE] = "n";
-	s = item_text(c);
-	assert_non_null(strstr(s, "\"ticket_assignments\":[{\"id\":\"8\","
-	    "\"ticket_id\":\"9\",\"agent_id\":null,\"assigned_by\":null,"
-	    "\"note\":\"n\",\"assigned_at\":\"2026-11-24T11:00:00.000Z\","
-	    "\"agent\":null}]}"));
-	free(s);
+	/* "1" is a prefix of "14": ids compare whole */
+	c[TKI_PRIORITY_ID] = "1";
+	assert_non_null(strstr(item_text(&a, c), "\"priority\":null,"));
+	c[TKI_PRIORITY_ID] = "14";
+	assert_non_null(strstr(item_text(&a, c), "\"priority\":{\"id\":14,"));
+	/* a category id is not a priority's */
+	c[TKI_CATEGORY_ID] = "14";
+	assert_non_null(strstr(item_text(&a, c), "\"category\":null,"));
+	arena_free(&a);
+}
+
+/* Parts that are not what sql/013 makes are refused, not spliced. */
+static void
+test_item_malformed(void **state)
+{
+	const char	*bad_ticket[] = { NULL, "", "{", "}", "[]", "{\"id\":1",
+		"x}" };
+	const char	*c[TKI__MAX] = { "9", NULL, NULL, NULL, NULL, "[]" };
+	struct arena	 a;
+	size_t		 i;
+
+	(void)state;
+	arena_init(&a, 1 << 20);
+	for (i = 0; i < sizeof(bad_ticket) / sizeof(bad_ticket[0]); i++) {
+		c[TKI_TICKET] = bad_ticket[i];
+		assert_null(item_text(&a, c));
+	}
+	c[TKI_TICKET] = "{}";
+	assert_non_null(item_text(&a, c));
+	c[TKI_ASSIGNMENTS] = NULL;
+	assert_null(item_text(&a, c));
+	c[TKI_ASSIGNMENTS] = "{}";
+	assert_null(item_text(&a, c));
+	arena_free(&a);
 }
 
 int
@@ -218,6 +231,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 		cmocka_unit_test(test_item_full),
 		cmocka_unit_test(test_item_nulls),
+		cmocka_unit_test(test_item_malformed),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
