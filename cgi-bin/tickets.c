@@ -220,7 +220,8 @@ api_comment(struct req *r)
 static const struct route routes[] = {
 	{ "GET", "/api/tickets", PERM_USER, api_list, 0 },
 	{ "POST", "/api/tickets", PERM_USER, api_create, 0 },
-	{ "GET", "/api/tickets/:id", PERM_USER, api_get, 0 },
+	{ "GET", "/api/tickets/:id", PERM_USER, api_get,
+	    ROUTE_PREFETCH(STMT_TK_GET_SESSION) },
 	{ "PATCH", "/api/tickets/:id", PERM_USER, api_update, 0 },
 	{ "POST", "/api/tickets/:id/assign", PERM_ADMIN, api_assign, 0 },
 	{ "POST", "/api/tickets/:id/comments", PERM_USER, api_comment, 0 },

@@ -19,6 +19,32 @@
 #define OPEN(obj) "left(" obj ", -1)"
 /* A JSON value or null. */
 #define NULLABLE(v) "coalesce(" v ", 'null')"
+/*
+ * The detail object of ticket t for a caller of role "role" as JSON text,
+ * joined from the rows' own objects (sql/013) by cutting each one's
+ * closing brace.  Clients never see internal notes.
+ */
+#define TICKET_DETAIL(role) OPEN("t.api_json") " || ',\"creator\":' || " \
+	NULLABLE("t.creator_json") " || ',\"priority\":' || " \
+	NULLABLE("(SELECT p.api_json FROM priorities p" \
+	" WHERE p.id = t.priority_id)") " || ',\"category\":' || " \
+	NULLABLE("(SELECT c.api_json FROM categories c" \
+	" WHERE c.id = t.category_id)") " || ',\"ticket_comments\":[' ||" \
+	" coalesce((SELECT string_agg(" OPEN("m.api_json") " || ',\"user\":' || " \
+	NULLABLE("mu.person_json") " || '}', ',' ORDER BY m.created_at, m.id)" \
+	" FROM ticket_comments m LEFT JOIN users mu ON mu.id = m.user_id" \
+	" WHERE m.ticket_id = t.id AND (" role " <> 'client' OR NOT" \
+	" m.is_internal)), '') || '],\"attachments\":[' || coalesce((SELECT" \
+	" string_agg(" OPEN("f.api_json") " || ',\"uploader\":' || " \
+	NULLABLE("fu.person_json") " || '}', ',' ORDER BY f.id) FROM" \
+	" attachments f LEFT JOIN users fu ON fu.id = f.uploaded_by" \
+	" WHERE f.ticket_id = t.id), '') || '],\"ticket_assignments\":[' ||" \
+	" coalesce((SELECT string_agg(" OPEN("a.api_json") " || ',\"agent\":' || " \
+	NULLABLE("g.person_json") " || ',\"assigner\":' || " \
+	NULLABLE("b.person_json") " || '}', ',' ORDER BY a.assigned_at DESC," \
+	" a.id DESC) FROM ticket_assignments a LEFT JOIN users g" \
+	" ON g.id = a.agent_id LEFT JOIN users b ON b.id = a.assigned_by" \
+	" WHERE a.ticket_id = t.id), '') || ']}'"
 /* May the caller ($2 role, $3 id) see ticket t? */
 #define TICKET_VISIBLE(role, uid) \
 	"(" role " = 'admin' OR t.created_by = " uid "::bigint OR (" role \
@@ -215,33 +241,19 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	{ "tk_count_search", "SELECT count(*) FROM (SELECT 1 FROM tickets t"
 	  TICKET_WHERE " ORDER BY t.created_at DESC, t.id DESC LIMIT 501) c",
 	  7 },
+	/* STMT_TK_GET: the detail object as JSON text; no row if not visible */
+	{ "tk_get", "SELECT " TICKET_DETAIL("$2") " FROM tickets t"
+	  " WHERE t.id = $1 AND " TICKET_VISIBLE("$2", "$3"), 3 },
 	/*
-	 * STMT_TK_GET: the detail object as JSON text, joined from the rows'
-	 * own objects (sql/013) by cutting each one's closing brace; no row if
-	 * not visible.
+	 * STMT_TK_GET_SESSION: the same for the live session of token hash $2
+	 * and id $3 (ROUTE_PREFETCH: it runs beside the session check, so it
+	 * checks the session itself); no row if not visible.
 	 */
-	{ "tk_get",
-	  "SELECT " OPEN("t.api_json") " || ',\"creator\":' || "
-	  NULLABLE("(SELECT u.person_json FROM users u WHERE u.id = t.created_by)")
-	  " || ',\"priority\":' || " NULLABLE("(SELECT p.api_json FROM"
-	  " priorities p WHERE p.id = t.priority_id)") " || ',\"category\":' || "
-	  NULLABLE("(SELECT c.api_json FROM categories c"
-	  " WHERE c.id = t.category_id)") " || ',\"ticket_comments\":[' ||"
-	  " coalesce((SELECT string_agg(" OPEN("m.api_json") " || ',\"user\":' || "
-	  NULLABLE("mu.person_json") " || '}', ',' ORDER BY m.created_at, m.id)"
-	  " FROM ticket_comments m LEFT JOIN users mu ON mu.id = m.user_id"
-	  " WHERE m.ticket_id = t.id AND ($2 <> 'client' OR NOT m.is_internal)),"
-	  " '') || '],\"attachments\":[' || coalesce((SELECT string_agg("
-	  OPEN("f.api_json") " || ',\"uploader\":' || " NULLABLE("fu.person_json")
-	  " || '}', ',' ORDER BY f.id) FROM attachments f LEFT JOIN users fu"
-	  " ON fu.id = f.uploaded_by WHERE f.ticket_id = t.id), '') ||"
-	  " '],\"ticket_assignments\":[' || coalesce((SELECT string_agg("
-	  OPEN("a.api_json") " || ',\"agent\":' || " NULLABLE("g.person_json")
-	  " || ',\"assigner\":' || " NULLABLE("b.person_json") " || '}', ','"
-	  " ORDER BY a.assigned_at DESC, a.id DESC) FROM ticket_assignments a"
-	  " LEFT JOIN users g ON g.id = a.agent_id LEFT JOIN users b"
-	  " ON b.id = a.assigned_by WHERE a.ticket_id = t.id), '') || ']}'"
-	  " FROM tickets t WHERE t.id = $1 AND " TICKET_VISIBLE("$2", "$3"), 3 },
+	{ "tk_get_session", "SELECT " TICKET_DETAIL("me.role") " FROM tickets t,"
+	  " (SELECT u.id, u.role FROM user_sessions s JOIN users u"
+	  " ON u.id = s.user_id WHERE s.token_hash = $2 AND s.id = $3::bigint"
+	  " AND NOT s.revoked AND s.expires_at > now() AND u.is_active) me"
+	  " WHERE t.id = $1 AND " TICKET_VISIBLE("me.role", "me.id"), 3 },
 	/* STMT_TK_ITEM: one list item's parts, as a list page has them */
 	{ "tk_item", "SELECT " TICKET_ITEM " FROM tickets t WHERE t.id = $1", 1 },
 	/* STMT_TK_REFS_JSON: every priority ('p') and category ('c') object */
@@ -739,6 +751,7 @@ stmt_plan_once(enum stmt s)
 	case STMT_SESSION_AUTH:
 	case STMT_SESSION_TOUCH:
 	case STMT_TK_GET:
+	case STMT_TK_GET_SESSION:
 	case STMT_TK_ITEM:
 	case STMT_TK_COUNT_ALL:		/* a few rows of counters */
 		return 1;

@@ -28,6 +28,7 @@ enum stmt {
 	STMT_TK_COUNT_ALL,	/* the admin's total from the counters */
 	STMT_TK_COUNT_SEARCH,	/* a search's total, up to TK_SEARCH_CAP + 1 */
 	STMT_TK_GET,
+	STMT_TK_GET_SESSION,	/* the same, checking the session (prefetch) */
 	STMT_TK_ITEM,		/* one list item by id */
 	STMT_TK_REFS_JSON,	/* the priorities' and categories' objects */
 	STMT_TK_LOCK,

@@ -121,11 +121,13 @@ int
 sess_check(struct req *r, const char *token, const char **why)
 {
 	struct jwt_claims	 c;
-	struct rows		 rs;
-	const char		*p[2];
-	char			 hash[65], sid[24];
+	struct rows		 rs, *pre;
+	struct db_call		 call[2];
+	const char		*p[2], *q[3];
+	char			 hash[65], sid[24], tid[24];
 	enum jwt_status		 js;
 	int			 st;
+	size_t			 n = 1;
 
 	js = jwt_verify(&r->arena, cfg->jwt_key, cfg->jwt_keylen, token,
 	    strlen(token), (int64_t)time(NULL), &c);
@@ -137,7 +139,18 @@ sess_check(struct req *r, const char *token, const char **why)
 	snprintf(sid, sizeof(sid), "%lld", (long long)c.sid);
 	p[0] = hash;
 	p[1] = sid;
-	if (db_run(r, STMT_SESSION_AUTH, p, &rs) != CORE_OK) {
+	call[0] = (struct db_call){ STMT_SESSION_AUTH, p, &rs };
+	pre = NULL;
+	if (r->route != NULL && ROUTE_PREFETCHES(r->route) &&
+	    (pre = arena_calloc(&r->arena, 1, sizeof(*pre))) != NULL) {
+		snprintf(tid, sizeof(tid), "%lld", (long long)r->params[0]);
+		q[0] = tid;
+		q[1] = hash;
+		q[2] = sid;
+		call[n++] = (struct db_call){ ROUTE_PREFETCHED(r->route), q,
+		    pre };
+	}
+	if (db_batch(r, call, n) != CORE_OK) {
 		*why = "Service temporarily unavailable";
 		return 503;
 	}
@@ -150,6 +163,7 @@ sess_check(struct req *r, const char *token, const char **why)
 		return st;
 	}
 	r->token = token;
+	r->prefetched = pre;
 	if (strcmp(ROW(&rs, 0, 8), "t") == 0)
 		(void)db_run(r, STMT_SESSION_TOUCH, p + 1, NULL);
 	return 0;

@@ -19,6 +19,8 @@
 
 #include <cJSON.h>
 
+#include "db_stmts.h"
+
 #define SSTS_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
 /* ---- error codes returned by lib/ functions ------------------------ */
@@ -257,6 +259,16 @@ struct route {
 
 /* The body (multipart/form-data) is left for the handler to stream. */
 #define ROUTE_UPLOAD	0x1
+/*
+ * ROUTE_PREFETCH(s): the session check sends the route's first read with
+ * it, one round trip for both: statement s with ($1 the :id, $2 the
+ * token's hash, $3 the session id), which must itself admit only what
+ * that live session may see and write nothing.  Its rows reach the
+ * handler (r->prefetched) only once the check has passed.
+ */
+#define ROUTE_PREFETCH(s)	(0x2u | ((unsigned)(s) << 8))
+#define ROUTE_PREFETCHES(rt)	(((rt)->flags & 0x2u) != 0)
+#define ROUTE_PREFETCHED(rt)	((enum stmt)((rt)->flags >> 8))
 
 struct user {
 	int64_t		 id;
@@ -298,6 +310,7 @@ struct req {
 	struct kvlist	 in;		/* fields: the query (GET) or the body */
 	struct kvlist	 qin;		/* the query string of a request with a body */
 	int		 authed;	/* user is valid */
+	const struct rows *prefetched;	/* ROUTE_PREFETCH's rows, if authed */
 	struct user	 user;
 	const char	*token;		/* the bearer or cookie JWT */
 	char		 csrf[64];	/* this session's form token */
@@ -386,8 +399,6 @@ void		 log_event(const struct req *, const char *fmt, ...) SSTS_PRINTF(2, 3);
 void		 log_request(const struct req *);
 
 /* ---- database (lib/db.c, statements in lib/db_stmts.c) ------------------ */
-
-#include "db_stmts.h"
 
 struct rows {
 	size_t		 n;	/* rows */

@@ -325,12 +325,19 @@ tk_get_text(struct req *r, int64_t id, const char **out)
 	const char	*p[3];
 	struct rows	 rs;
 
-	snprintf(tid, sizeof(tid), "%lld", (long long)id);
-	p[0] = tid;
-	p[1] = role_name(r->user.role);
-	p[2] = uid_text(r, uid);
-	if (db_run(r, STMT_TK_GET, p, &rs) != CORE_OK)
-		return TK_DB;
+	/* read with the session check, if the route asked (ROUTE_PREFETCH) */
+	if (r->prefetched != NULL &&
+	    ROUTE_PREFETCHED(r->route) == STMT_TK_GET_SESSION &&
+	    r->params[0] == id)
+		rs = *r->prefetched;
+	else {
+		snprintf(tid, sizeof(tid), "%lld", (long long)id);
+		p[0] = tid;
+		p[1] = role_name(r->user.role);
+		p[2] = uid_text(r, uid);
+		if (db_run(r, STMT_TK_GET, p, &rs) != CORE_OK)
+			return TK_DB;
+	}
 	if (rs.n != 1)
 		return TK_NOTFOUND;
 	*out = ROW(&rs, 0, 0);

@@ -264,6 +264,40 @@ def test_create_ignores_status_and_owner(desk, stack):
                               "WHERE id = %s" % j["id"]) == "Open" + desk.A.id
 
 
+def test_detail_read_beside_the_session_check(desk, stack):
+    """GET /api/tickets/:id reads the ticket in the same round trip as the
+    session check (ROUTE_PREFETCH): the answer still follows the session
+    as it is now, not as the token says -- revoked, expired, deactivated,
+    demoted, or another client's ticket."""
+    owner = make_user(stack, "client", "Client " + word())
+    other = make_user(stack, "client", "Client " + word())
+    staff = make_user(stack, "agent", "Agent " + word())
+    t = new_ticket(owner)
+    path = "/api/tickets/%s" % t["id"]
+    assert owner.get(path).json()["id"] == t["id"]
+    assert_error(other.get(path), 404, "Ticket not found")
+    assert_error(staff.get(path), 404, "Ticket not found")
+    assign(desk.D, t["id"], staff.id)
+    assert staff.get(path).status_code == 200
+    # demoted in the database: an agent's view goes with the role
+    stack.psql("UPDATE users SET role = 'client' WHERE id = %s" % staff.id)
+    assert_error(staff.get(path), 404, "Ticket not found")
+
+    def session(actor, change):
+        stack.psql("UPDATE user_sessions SET %s WHERE token_hash = "
+                   "encode(sha256('%s'::bytea), 'hex')" % (change, actor.token))
+
+    session(owner, "expires_at = now() - interval '1 s'")
+    assert owner.get(path).status_code == 401
+    session(owner, "expires_at = now() + interval '1 h', revoked = true")
+    assert owner.get(path).status_code == 401
+    session(owner, "revoked = false")
+    assert owner.get(path).status_code == 200
+    stack.psql("UPDATE users SET is_active = false WHERE id = %s" % owner.id)
+    r = owner.get(path)
+    assert r.status_code == 403 and t["title"] not in r.text
+
+
 def test_detail_shape(desk, stack):
     t = new_ticket(desk.A, category_id=7, priority_id=2)
     assign_r = desk.D.post("/api/tickets/%s/assign" % t["id"],
