@@ -130,20 +130,12 @@ CREATE TRIGGER tickets_creator_json
 	BEFORE INSERT OR UPDATE OF created_by ON tickets
 	FOR EACH ROW EXECUTE FUNCTION tickets_creator_json();
 
+-- OLD is NULL on INSERT and NEW on DELETE: the old ticket and the new one.
 CREATE FUNCTION assignments_list_json() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF TG_OP <> 'INSERT' THEN
-		UPDATE tickets SET assignment_json =
-		    ticket_assignment_json(OLD.ticket_id)
-		WHERE id = OLD.ticket_id;
-	END IF;
-	IF TG_OP = 'INSERT' OR (TG_OP = 'UPDATE' AND
-	    NEW.ticket_id IS DISTINCT FROM OLD.ticket_id) THEN
-		UPDATE tickets SET assignment_json =
-		    ticket_assignment_json(NEW.ticket_id)
-		WHERE id = NEW.ticket_id;
-	END IF;
+	UPDATE tickets t SET assignment_json = ticket_assignment_json(t.id)
+	WHERE t.id IN (OLD.ticket_id, NEW.ticket_id);
 	RETURN NULL;
 END
 $$;
@@ -173,15 +165,9 @@ CREATE TRIGGER users_list_json
 -- Owner only.
 CREATE FUNCTION ticket_list_json_rebuild() RETURNS void
 LANGUAGE sql AS $$
-	UPDATE tickets t SET creator_json = s.creator,
-	    assignment_json = s.assignment
-	FROM (SELECT k.id, u.person_json AS creator,
-		coalesce('[' || left(a.api_json, -1) || ',"agent":' ||
-		    coalesce(g.person_json, 'null') || '}]', '[]') AS assignment
-	    FROM tickets k JOIN users u ON u.id = k.created_by
-	    LEFT JOIN ticket_assignments a ON a.ticket_id = k.id
-	    LEFT JOIN users g ON g.id = a.agent_id) s
-	WHERE s.id = t.id;
+	UPDATE tickets t SET creator_json = u.person_json,
+	    assignment_json = ticket_assignment_json(t.id)
+	FROM users u WHERE u.id = t.created_by;
 $$;
 
 SELECT ticket_list_json_rebuild();

@@ -433,6 +433,10 @@ def test_list_item_follows_renames_and_reassignment(desk, stack):
     it = item()
     assert it["ticket_assignments"][0]["agent_id"] is None
     assert agent_of(it) == [None]
+    # put back as the audit row says it (tickets_zz_invariants)
+    stack.psql("UPDATE ticket_assignments SET agent_id = %d"
+               " WHERE ticket_id = %d" % (int(other.id), int(t["id"])))
+    assert agent_of(item())[0]["id"] == other.id
     # and the ticket's own row says the same as a fresh rebuild would
     assert stack.psql_one(
         "SELECT creator_json = (SELECT person_json FROM users WHERE id ="

@@ -29,7 +29,7 @@ GEN_SQL = os.path.join(stackmod.ROOT, "tests", "gen-desk.sql")
 PLANS_TXT = os.path.join(stackmod.OUT, "explain", "plans.txt")
 WATCHED = ("tickets", "ticket_comments")
 READ_STMTS = re.compile(r"^(tk_list_\w+|tk_count|tk_count_all|tk_count_search|"
-                        r"tk_get|tk_item|"
+                        r"tk_get|tk_get_session|tk_item|"
                         r"stats_dashboard|stats_activity)$")
 
 REC_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \w+ \[\d+\] ")
@@ -337,7 +337,8 @@ def test_every_request_ran_the_expected_statements(plans):
     for role, kind, arg, stmts in made:
         names = [s[0] for s in stmts]
         if kind == "detail":
-            assert "tk_get" in names, (role, kind, arg, names)
+            # read beside the session check (ROUTE_PREFETCH)
+            assert "tk_get_session" in names, (role, kind, arg, names)
         elif kind == "dashboard":
             assert {"stats_dashboard", "stats_activity"} <= set(names), \
                 (role, kind, names)
@@ -392,10 +393,12 @@ def test_plan_once_statements_generic_plans_use_indexes(plans):
     generic plans scan neither tickets nor comments."""
     _, report = plans
     once = plan_once_names()
-    assert {"tk_get", "tk_item", "session_auth"} <= once, once
+    assert {"tk_get", "tk_get_session", "tk_item", "session_auth"} <= once, \
+        once
     checked = [r for r in report
                if r["mode"] == "generic" and r["name"] in once]
-    assert {r["name"] for r in checked} >= {"tk_get"}, "detail not captured"
+    assert {r["name"] for r in checked} >= {"tk_get_session"}, \
+        "detail not captured"
     assert {r["role"] for r in checked} == {"admin", "agent", "client"}
     bad = ["%s %s %s: %s" % (r["role"], r["name"], r["arg"], r["seq"])
            for r in checked if r["seq"]]
