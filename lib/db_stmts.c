@@ -143,9 +143,10 @@
 	" FROM tickets t" TICKET_WHERE " AND ($10::bigint IS NULL OR " after ")" \
 	" ORDER BY " order " LIMIT $8 OFFSET $9", 10 }
 /*
- * The orderings no index has (priority rank, lifecycle) sort every match:
- * they choose the page's ids from an index alone, then read those 50
- * rows and put them in the same order again.
+ * The orderings no index has (priority rank, lifecycle) sort every match,
+ * and a page by OFFSET passes every row before it: they choose the page's
+ * ids from an index alone, then read those rows and put them in the same
+ * order again.  (No keyset: `after` is refused with these.)
  */
 #define TICKET_LIST_SORTED(name, order) { name, "SELECT " TICKET_ITEM \
 	" FROM tickets t JOIN (SELECT t.id FROM tickets t" TICKET_WHERE \
@@ -236,6 +237,19 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	/* STMT_TK_LIST_STATUS_ASC */
 	TICKET_LIST_SORTED("tk_list_status_asc", STATUS_RANK " ASC,"
 	    " t.created_at ASC, t.id ASC"),
+	/* STMT_TK_LIST_DEEP_CREATED_DESC: a page by OFFSET reads only ids
+	 * until it gets there (else it sorts every wide row) */
+	TICKET_LIST_SORTED("tk_list_deep_created_desc",
+	    "t.created_at DESC, t.id DESC"),
+	/* STMT_TK_LIST_DEEP_CREATED_ASC */
+	TICKET_LIST_SORTED("tk_list_deep_created_asc",
+	    "t.created_at ASC, t.id ASC"),
+	/* STMT_TK_LIST_DEEP_UPDATED_DESC */
+	TICKET_LIST_SORTED("tk_list_deep_updated_desc",
+	    "t.updated_at DESC, t.id DESC"),
+	/* STMT_TK_LIST_DEEP_UPDATED_ASC */
+	TICKET_LIST_SORTED("tk_list_deep_updated_asc",
+	    "t.updated_at ASC, t.id ASC"),
 	/* STMT_TK_COUNT */
 	{ "tk_count", "SELECT count(*) FROM tickets t" TICKET_WHERE, 7 },
 	/* STMT_TK_COUNT_ALL: every ticket, by status $1 and priority $2 */

@@ -253,6 +253,17 @@ tk_items(const struct rows *rs, const struct rows *refs, struct buf *out)
 	return CORE_OK;
 }
 
+/* The statement of the list's order; a page by OFFSET has its own. */
+static enum stmt
+tk_list_stmt(const struct tk_filter *f)
+{
+	int	 base = STMT_TK_LIST_CREATED_DESC;
+
+	if (f->after == NULL && f->page > 1 && f->sort <= TK_SORT_UPDATED)
+		base = STMT_TK_LIST_DEEP_CREATED_DESC;
+	return (enum stmt)(base + 2 * (int)f->sort + !!f->asc);
+}
+
 enum tk_result
 tk_list_text(struct req *r, const struct tk_filter *f, struct buf *out,
     struct tk_page *pg)
@@ -278,8 +289,7 @@ tk_list_text(struct req *r, const struct tk_filter *f, struct buf *out,
 	p[8] = off;
 	p[9] = f->after;
 	/* the page, its total and the priorities and categories: one trip */
-	c[0] = (struct db_call){ (enum stmt)(STMT_TK_LIST_CREATED_DESC +
-	    2 * (int)f->sort + !!f->asc), p, &rows };
+	c[0] = (struct db_call){ tk_list_stmt(f), p, &rows };
 	c[1] = tk_count(r, f, p, q, &cnt);
 	c[2] = (struct db_call){ STMT_TK_REFS_JSON, NULL, &refs };
 	if (db_batch(r, c, 3) != CORE_OK || cnt.n != 1)
