@@ -144,14 +144,14 @@
 	" ORDER BY " order " LIMIT $8 OFFSET $9", 10 }
 /*
  * The orderings no index has (priority rank, lifecycle) sort every match,
- * and a page by OFFSET passes every row before it: they choose the page's
- * ids from an index alone, then read those rows and put them in the same
- * order again.  (No keyset: `after` is refused with these.)
+ * and a page by OFFSET passes every row before it: these choose the
+ * page's ids from an index alone, then read those rows and put them in
+ * the same order again.
  */
-#define TICKET_LIST_SORTED(name, order) { name, "SELECT " TICKET_ITEM \
+#define TICKET_LIST_SORTED(name, order, after) { name, "SELECT " TICKET_ITEM \
 	" FROM tickets t JOIN (SELECT t.id FROM tickets t" TICKET_WHERE \
-	" AND $10::bigint IS NULL ORDER BY " order " LIMIT $8 OFFSET $9) page" \
-	" ON page.id = t.id ORDER BY " order, 10 }
+	" AND ($10::bigint IS NULL OR " after ") ORDER BY " order \
+	" LIMIT $8 OFFSET $9) page ON page.id = t.id ORDER BY " order, 10 }
 /* The failures of a throttled key after this attempt (a day resets). */
 #define THROTTLE_N "(CASE WHEN t.updated_at < now() - interval '1 day'" \
 	" THEN 1 ELSE t.failures + 1 END)"
@@ -227,29 +227,29 @@ const struct stmt_def db_stmts[STMT__MAX] = {
 	    AFTER("updated_at", ">")),
 	/* STMT_TK_LIST_PRIORITY_DESC: most urgent (lowest rank) first */
 	TICKET_LIST_SORTED("tk_list_priority_desc", PRIO_RANK " ASC NULLS LAST,"
-	    " t.created_at DESC, t.id DESC"),
+	    " t.created_at DESC, t.id DESC", "false"),
 	/* STMT_TK_LIST_PRIORITY_ASC */
 	TICKET_LIST_SORTED("tk_list_priority_asc", PRIO_RANK " DESC NULLS FIRST,"
-	    " t.created_at ASC, t.id ASC"),
+	    " t.created_at ASC, t.id ASC", "false"),
 	/* STMT_TK_LIST_STATUS_DESC: latest in the lifecycle first */
 	TICKET_LIST_SORTED("tk_list_status_desc", STATUS_RANK " DESC,"
-	    " t.created_at DESC, t.id DESC"),
+	    " t.created_at DESC, t.id DESC", "false"),
 	/* STMT_TK_LIST_STATUS_ASC */
 	TICKET_LIST_SORTED("tk_list_status_asc", STATUS_RANK " ASC,"
-	    " t.created_at ASC, t.id ASC"),
-	/* STMT_TK_LIST_DEEP_CREATED_DESC: a page by OFFSET reads only ids
-	 * until it gets there (else it sorts every wide row) */
+	    " t.created_at ASC, t.id ASC", "false"),
+	/* STMT_TK_LIST_DEEP_CREATED_DESC: a page by OFFSET reads only keys
+	 * until it gets there (else it carries every wide row it passes) */
 	TICKET_LIST_SORTED("tk_list_deep_created_desc",
-	    "t.created_at DESC, t.id DESC"),
+	    "t.created_at DESC, t.id DESC", AFTER("created_at", "<")),
 	/* STMT_TK_LIST_DEEP_CREATED_ASC */
 	TICKET_LIST_SORTED("tk_list_deep_created_asc",
-	    "t.created_at ASC, t.id ASC"),
+	    "t.created_at ASC, t.id ASC", AFTER("created_at", ">")),
 	/* STMT_TK_LIST_DEEP_UPDATED_DESC */
 	TICKET_LIST_SORTED("tk_list_deep_updated_desc",
-	    "t.updated_at DESC, t.id DESC"),
+	    "t.updated_at DESC, t.id DESC", AFTER("updated_at", "<")),
 	/* STMT_TK_LIST_DEEP_UPDATED_ASC */
 	TICKET_LIST_SORTED("tk_list_deep_updated_asc",
-	    "t.updated_at ASC, t.id ASC"),
+	    "t.updated_at ASC, t.id ASC", AFTER("updated_at", ">")),
 	/* STMT_TK_COUNT */
 	{ "tk_count", "SELECT count(*) FROM tickets t" TICKET_WHERE, 7 },
 	/* STMT_TK_COUNT_ALL: every ticket, by status $1 and priority $2 */

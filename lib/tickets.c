@@ -253,13 +253,14 @@ tk_items(const struct rows *rs, const struct rows *refs, struct buf *out)
 	return CORE_OK;
 }
 
-/* The statement of the list's order; a page by OFFSET has its own. */
+/* The statement of the list's order; a page by OFFSET has its own
+ * (lib/db_stmts.c: TICKET_LIST_SORTED). */
 static enum stmt
 tk_list_stmt(const struct tk_filter *f)
 {
 	int	 base = STMT_TK_LIST_CREATED_DESC;
 
-	if (f->after == NULL && f->page > 1 && f->sort <= TK_SORT_UPDATED)
+	if (f->sort <= TK_SORT_UPDATED && f->after == NULL && f->page > 1)
 		base = STMT_TK_LIST_DEEP_CREATED_DESC;
 	return (enum stmt)(base + 2 * (int)f->sort + !!f->asc);
 }
